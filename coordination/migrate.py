@@ -1,0 +1,25 @@
+"""Alembic, driven from the application's settings (no separate alembic.ini to keep in step)."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+
+from .paths import MIGRATIONS
+
+
+def alembic_config(url: str, connection=None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head", connection=None) -> None:
+    command.upgrade(alembic_config(url, connection), revision)
+
+
+def revision(url: str, message: str) -> None:
+    command.revision(alembic_config(url), message=message, autogenerate=True)

@@ -1,0 +1,186 @@
+"""The ``coordination`` command. Each subcommand reads the ini (``-c``, default development.ini)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyramid.paster import get_appsettings, setup_logging
+from sqlalchemy import select
+
+from ..config import normalize_settings
+from ..db import get_engine, get_session_factory, run_in_transaction
+
+log = logging.getLogger("coordination")
+
+
+@dataclass
+class Env:
+    ini: str
+    settings: dict
+
+    @property
+    def url(self) -> str:
+        return self.settings["sqlalchemy.url"]
+
+    def session_factory(self):
+        if not hasattr(self, "_factory"):
+            self._factory = get_session_factory(get_engine(self.settings))
+        return self._factory
+
+    def run(self, fn, *args, **kwargs):
+        """Run ``fn(dbsession, ...)`` in one transaction, committed when it returns."""
+        return run_in_transaction(self.session_factory(), fn, *args, **kwargs)
+
+
+def load_env(ini: str) -> Env:
+    if not Path(ini).exists():
+        raise SystemExit(f"coordination: settings file {ini} not found")
+    setup_logging(ini)
+    return Env(ini=ini, settings=normalize_settings(dict(get_appsettings(ini))))
+
+
+# -- subcommands ----------------------------------------------------------------
+
+
+def cmd_initdb(env: Env, args) -> int:
+    from ..migrate import upgrade
+
+    url = env.url
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    upgrade(url)
+    print("database is at the latest schema")
+    return 0
+
+
+def cmd_demo(env: Env, args) -> int:
+    from ..demo import load_demo
+
+    result = env.run(load_demo, reset_passwords=args.reset_passwords)
+    print(f"demo province ready ({result.created_agencies} agencies created)")
+    if result.created_users:
+        print("users created (passwords are shown only now):")
+        for login, password in result.created_users.items():
+            print(f"  {login:<18} {password}")
+    else:
+        print("users already exist; run with --reset-passwords to set new passwords")
+    return 0
+
+
+def cmd_add_user(env: Env, args) -> int:
+    from ..accounts import services
+    from ..organizations.services import agency_by_code
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+
+    def add(dbsession):
+        agency = agency_by_code(dbsession, args.agency)
+        if agency is None:
+            raise SystemExit(f"coordination: no agency with code {args.agency!r}")
+        services.create_user(
+            dbsession, login=args.login, full_name=args.name, email=args.email, agency=agency,
+            roles=args.role, password=password, language=args.language,
+        )
+
+    try:
+        env.run(add)
+    except ValueError as exc:
+        print(f"coordination: {exc}", file=sys.stderr)
+        return 2
+    print(f"user {args.login} created", file=sys.stderr)
+    return 0
+
+
+def cmd_create_token(env: Env, args) -> int:
+    from ..accounts.models import User
+    from ..accounts.services import create_api_token
+
+    def create(dbsession):
+        user = dbsession.scalar(select(User).where(User.login == args.login.lower()))
+        if user is None or not user.active:
+            raise SystemExit(f"coordination: no active user {args.login!r}")
+        return create_api_token(dbsession, user, scope=args.scope, label=args.label)
+
+    print(env.run(create))
+    return 0
+
+
+def cmd_serve(env: Env, args) -> int:
+    from pyramid.scripts.pserve import main as pserve
+
+    argv = ["pserve", env.ini]
+    if args.reload:
+        argv.append("--reload")
+    return pserve(argv)
+
+
+def cmd_up(env: Env, args) -> int:
+    """initdb + demo + serve: what the README's first command runs."""
+    cmd_initdb(env, args)
+    args.reset_passwords = False
+    cmd_demo(env, args)
+    print(f"open {env.settings['app.base_url']}/login")
+    return cmd_serve(env, args)
+
+
+def cmd_messages(env: Env | None, args) -> int:
+    from ..catalog import refresh
+
+    missing = refresh("en")
+    for msgid in missing:
+        print(f"untranslated: {msgid}")
+    return 1 if missing else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coordination", description=__doc__)
+    parser.add_argument("-c", "--config", default="development.ini", help="settings file (default development.ini)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("initdb", help="create or upgrade the database schema (alembic upgrade head)").set_defaults(func=cmd_initdb)
+
+    p = sub.add_parser("demo", help="load the demo province (idempotent)")
+    p.add_argument("--reset-passwords", action="store_true", help="give the demo users new passwords and print them")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("add-user", help="create a user")
+    p.add_argument("login")
+    p.add_argument("--name", required=True)
+    p.add_argument("--email")
+    p.add_argument("--agency", required=True, help="agency code")
+    p.add_argument("--role", action="append", required=True, help="admin, leader, clerk, agency_head, agency_officer")
+    p.add_argument("--language", default="vi", choices=["vi", "en"])
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=cmd_add_user)
+
+    p = sub.add_parser("create-token", help="print a new API token for LOGIN")
+    p.add_argument("login")
+    p.add_argument("--scope", default="api", choices=["api", "calendar"])
+    p.add_argument("--label")
+    p.set_defaults(func=cmd_create_token)
+
+    p = sub.add_parser("serve", help="serve the web application (pserve)")
+    p.add_argument("--reload", action="store_true")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("messages", help="refresh the English message catalog; list what is untranslated")
+    p.set_defaults(func=cmd_messages, needs_settings=False)
+
+    p = sub.add_parser("up", help="initdb, demo, then serve")
+    p.add_argument("--reload", action="store_true")
+    p.set_defaults(func=cmd_up)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    env = load_env(args.config) if getattr(args, "needs_settings", True) else None
+    return args.func(env, args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
