@@ -84,6 +84,17 @@ def db_url(backend, tmp_path_factory):
     _drop_pg_database(url)
 
 
+@pytest.fixture
+def fresh_db_url(backend, tmp_path):
+    """An empty database of its own, for tests whose subject commits (command line, processes)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+        return
+    url = _create_pg_database()
+    yield url
+    _drop_pg_database(url)
+
+
 @pytest.fixture(scope="session")
 def engine(db_url):
     upgrade(db_url)
