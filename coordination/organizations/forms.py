@@ -6,6 +6,7 @@ import colander
 import deform
 
 from ..forms import CSRFSchema, Text
+from ..text import clean
 from ..i18n import _
 
 
@@ -22,15 +23,34 @@ def deferred_code_validator(node, kw):
     return validator
 
 
-class Aliases(colander.SequenceSchema):
-    alias = colander.SchemaNode(Text(), title=_("Tên gọi khác"))
+class Lines(colander.String):
+    """A textarea read as a list: one entry per line, NFC, blank lines dropped."""
+
+    def serialize(self, node, appstruct):
+        if appstruct in (colander.null, None):
+            return colander.null
+        return "\n".join(appstruct)
+
+    def deserialize(self, node, cstruct):
+        if cstruct in (colander.null, None, ""):
+            return []
+        return [line for line in (clean(raw) for raw in str(cstruct).splitlines()) if line]
+
+
+def aliases_node():
+    return colander.SchemaNode(
+        Lines(),
+        title=_("Tên gọi khác (mỗi dòng một tên; dùng để nhận diện trong văn bản)"),
+        widget=deform.widget.TextAreaWidget(rows=3),
+        missing=[],
+    )
 
 
 class AgencySchema(CSRFSchema):
     code = colander.SchemaNode(Text(), title=_("Mã cơ quan"), validator=deferred_code_validator)
     name = colander.SchemaNode(Text(), title=_("Tên đầy đủ"), validator=colander.Length(max=300))
     short_name = colander.SchemaNode(Text(), title=_("Tên viết tắt"), missing=None, validator=colander.Length(max=120))
-    aliases = Aliases(title=_("Tên gọi khác (dùng để nhận diện trong văn bản)"), missing=())
+    aliases = aliases_node()
     kind_id = colander.SchemaNode(
         colander.Integer(),
         title=_("Loại cơ quan"),
@@ -52,7 +72,7 @@ class AgencySchema(CSRFSchema):
 class GroupSchema(CSRFSchema):
     code = colander.SchemaNode(Text(), title=_("Mã nhóm"), validator=deferred_code_validator)
     name = colander.SchemaNode(Text(), title=_("Tên nhóm"), validator=colander.Length(max=300))
-    aliases = Aliases(title=_("Tên gọi khác (dùng để nhận diện trong văn bản)"), missing=())
+    aliases = aliases_node()
     member_ids = colander.SchemaNode(
         colander.Set(),
         title=_("Thành viên"),

@@ -14,8 +14,8 @@ def test_admin_creates_an_agency_with_aliases_and_parent(testapp, demo, dbsessio
     login(testapp, "admin")
     form = testapp.get("/admin/agencies/new").forms["deform"]
     form["code"] = "SXD"
-    form["name"] = "Sở Xây dựng"  # typed decomposed (NFD) on purpose: stored as NFC
-    form["name"] = "Sở Xây dựng".encode().decode()
+    form["name"] = "Sở Xây dựng"
+    form["aliases"] = "Sở XD tỉnh\n\n  Sở Xây dựng Hưng Yên  \n"
     form["short_name"] = "Sở XD"
     form["kind_id"].select(text="Sở, ban, ngành")
     form["parent_id"].select(text="Ủy ban nhân dân tỉnh Hưng Yên")
@@ -26,6 +26,10 @@ def test_admin_creates_an_agency_with_aliases_and_parent(testapp, demo, dbsessio
     assert agency.parent.code == "UBND"
     assert agency.kind.code == "department"
     assert agency.name_key == "so xay dung"
+    assert agency.aliases == ["Sở XD tỉnh", "Sở Xây dựng Hưng Yên"]
+    # and the edit form shows them back one per line
+    edit = testapp.get(f"/admin/agencies/{agency.id}").forms["deform"]
+    assert edit["aliases"].value == "Sở XD tỉnh\nSở Xây dựng Hưng Yên"
 
 
 def test_nfd_input_is_stored_as_nfc(testapp, demo, dbsession):
