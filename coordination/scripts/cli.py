@@ -136,6 +136,20 @@ def cmd_messages(env: Env | None, args) -> int:
     return 1 if missing else 0
 
 
+def cmd_backup(env: Env, args) -> int:
+    from ..backup import backup_sqlite
+    from ..clock import now
+
+    target = args.output or f"var/backups/coordination-{now().strftime('%Y%m%dT%H%M%SZ')}.sqlite"
+    try:
+        path = backup_sqlite(env.url, target)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"coordination: {exc}", file=sys.stderr)
+        return 2
+    print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coordination", description=__doc__)
     parser.add_argument("-c", "--config", default="development.ini", help="settings file (default development.ini)")
@@ -166,6 +180,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the web application (pserve)")
     p.add_argument("--reload", action="store_true")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("backup", help="copy the SQLite database with the online backup API")
+    p.add_argument("-o", "--output", help="target file (default var/backups/coordination-<UTC time>.sqlite)")
+    p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("messages", help="refresh the English message catalog; list what is untranslated")
     p.set_defaults(func=cmd_messages, needs_settings=False)
