@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..dates import to_local
 from .model import TaskRow, status_label, timeliness_label
 
 TEXT = "text"
 DATE = "date"
 INTEGER = "integer"
 PERCENT = "percent"  # stored 0–100 in the row; XLSX writes a fraction with a % format
+
+
+def as_date(value: dt.date | dt.datetime | None) -> dt.date | None:
+    """A date cell's date: a datetime that slipped in counts as its date in Vietnam."""
+    if isinstance(value, dt.datetime):
+        return to_local(value).date()
+    return value
 
 
 @dataclass(frozen=True)

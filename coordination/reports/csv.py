@@ -8,12 +8,11 @@ locale (dd/mm/yyyy would be read as mm/dd by an English-locale Excel). Progress 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
 
 from .cells import escape_formula
-from .columns import DATE, TASK_COLUMNS, TEXT
+from .columns import DATE, TASK_COLUMNS, TEXT, as_date
 from .model import TaskRow
 
 CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -24,11 +23,7 @@ def _csv_value(kind: str, value):
     if value is None:
         return ""
     if kind == DATE:
-        if isinstance(value, dt.datetime):
-            from ..dates import to_local
-
-            value = to_local(value).date()
-        return value.isoformat()
+        return as_date(value).isoformat()
     if kind == TEXT:
         return escape_formula(str(value))
     return value

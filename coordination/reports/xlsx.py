@@ -8,7 +8,6 @@ with a % format, and every text cell passes through :func:`cells.escape_formula`
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -24,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from ..dates import format_date
 from . import xlsx_stream
 from .cells import escape_formula
-from .columns import DATE, PERCENT, TASK_COLUMNS
+from .columns import DATE, PERCENT, TASK_COLUMNS, as_date
 from .model import AgencyFigures, ConsolidatedReport, TaskRow
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -116,15 +115,6 @@ class _Sheet:
         self.last_table_row = last
 
 
-def _date(value: dt.date | None) -> dt.date | None:
-    # Excel has no time zones: a datetime that slipped in becomes its (Vietnam) date
-    if isinstance(value, dt.datetime):
-        from ..dates import to_local
-
-        return to_local(value).date()
-    return value
-
-
 # -- the sheets --------------------------------------------------------------------------------
 
 SUMMARY_HEADERS = (
@@ -186,12 +176,12 @@ def _write_overdue(wb: Workbook, report: ConsolidatedReport) -> None:
         sheet.append([
             sheet.cell(number),
             sheet.cell(task.directive_number),
-            sheet.cell(_date(task.directive_date), number_format=DATE_FORMAT),
+            sheet.cell(as_date(task.directive_date), number_format=DATE_FORMAT),
             sheet.cell(task.paragraph),
             sheet.cell(task.content, alignment=_WRAP),
             sheet.cell(task.lead),
             sheet.cell("; ".join(task.coordinating), alignment=_WRAP),
-            sheet.cell(_date(task.deadline_in_force), number_format=DATE_FORMAT),
+            sheet.cell(as_date(task.deadline_in_force), number_format=DATE_FORMAT),
             sheet.cell(task.days_overdue),
             sheet.cell(percent, number_format=PROGRESS_FORMAT),
             sheet.cell(task.latest_progress, alignment=_WRAP),
@@ -219,9 +209,9 @@ def _write_targets(wb: Workbook, report: ConsolidatedReport) -> None:
             sheet.cell(target.indicator, alignment=_WRAP),
             sheet.cell(target.unit),
             sheet.cell(target.target),
-            sheet.cell(_date(target.target_date), number_format=DATE_FORMAT),
+            sheet.cell(as_date(target.target_date), number_format=DATE_FORMAT),
             sheet.cell(target.latest_value),
-            sheet.cell(_date(target.reported_on), number_format=DATE_FORMAT),
+            sheet.cell(as_date(target.reported_on), number_format=DATE_FORMAT),
             sheet.cell(reached_label(target.reached)),
             sheet.cell(target.lead),
             sheet.cell(target.directive_number),

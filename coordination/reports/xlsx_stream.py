@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from openpyxl.utils import get_column_letter
 
-from .columns import DATE, INTEGER, PERCENT, TEXT
+from .columns import DATE, INTEGER, PERCENT, TEXT, as_date
 
 PLACEHOLDER_ROW = 1048576  # Excel's last row: the filter reaches it only until the real end is known
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -62,9 +62,7 @@ def row_serialiser(kinds: Sequence[str], styles: dict[int, int],
             elif kind == INTEGER:
                 append(f'<c r="{letter}{r}" t="n"><v>{int(value)}</v></c>')
             elif kind == DATE:
-                if isinstance(value, dt.datetime):
-                    value = value.date()
-                serial = (value - _EXCEL_EPOCH).days
+                serial = (as_date(value) - _EXCEL_EPOCH).days
                 append(f'<c r="{letter}{r}" s="{styles[index]}" t="n"><v>{serial}</v></c>')
             elif kind == PERCENT:
                 append(f'<c r="{letter}{r}" s="{styles[index]}" t="n"><v>{value / 100!r}</v></c>')
