@@ -51,12 +51,14 @@ def build_document(report: ConsolidatedReport):
 
     _header(document, report)
     _title(document, report)
-    _overall(document, report)
-    _per_agency(document, report)
-    _overdue(document, report)
-    _targets(document, report)
-    _ranking(document, report)
-    _assessment(document, report)
+    # sections without content are left out, so the numerals are given as the sections come
+    heading = _Headings(document)
+    _overall(document, report, heading)
+    _per_agency(document, report, heading)
+    _overdue(document, report, heading)
+    _targets(document, report, heading)
+    _ranking(document, report, heading)
+    _assessment(document, report, heading)
     _closing(document, report)
     _recipients_and_signer(document, report)
     # python-docx starts documents with an empty paragraph; a header table must come first
@@ -110,9 +112,21 @@ def _title(document, report: ConsolidatedReport) -> None:
     k.short_rule(document, Mm(40), Mm(TEXT_WIDTH_MM), line=Pt(6), after=12)
 
 
-def _heading(document, text: str) -> None:
-    k.paragraph(document, text, align=k.JUSTIFY, size=14, bold=True, first_line=INDENT,
-                before=6, after=6, keep_next=True)
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+class _Headings:
+    """Section headings "I. ...", "II. ..." numbered in the order they are written."""
+
+    def __init__(self, document):
+        self.document = document
+        self.count = 0
+
+    def __call__(self, text: str) -> None:
+        numeral = ROMAN[self.count]
+        self.count += 1
+        k.paragraph(self.document, f"{numeral}. {text}", align=k.JUSTIFY, size=14, bold=True,
+                    first_line=INDENT, before=6, after=6, keep_next=True)
 
 
 def _text(document, text: str, *, italic: bool = False):
@@ -120,10 +134,10 @@ def _text(document, text: str, *, italic: bool = False):
                        after=6, line_spacing=1.15)
 
 
-def _overall(document, report: ConsolidatedReport) -> None:
+def _overall(document, report: ConsolidatedReport, heading) -> None:
     total = report.total
     agencies = len(report.agencies)
-    _heading(document, "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ")
+    heading("KẾT QUẢ THỰC HIỆN NHIỆM VỤ")
     _text(document, f"Tính đến ngày {format_date(report.as_of)} (ngày chốt số liệu), trong phạm vi "
                     f"{report.scope.description}, có {with_words(total.assigned)} nhiệm vụ được giao "
                     f"cho {agencies} cơ quan, đơn vị chủ trì thực hiện. Trong đó:")
@@ -181,8 +195,8 @@ def _num(n: int | None) -> str:
 AGENCY_COLUMNS_MM = (11, 34, 13, 13, 13, 15, 13, 15, 13, 12, 13)
 
 
-def _per_agency(document, report: ConsolidatedReport) -> None:
-    _heading(document, "II. TÌNH HÌNH THỰC HIỆN THEO CƠ QUAN, ĐƠN VỊ CHỦ TRÌ")
+def _per_agency(document, report: ConsolidatedReport, heading) -> None:
+    heading("TÌNH HÌNH THỰC HIỆN THEO CƠ QUAN, ĐƠN VỊ CHỦ TRÌ")
     _text(document, "Chi tiết theo từng cơ quan, đơn vị chủ trì như sau (tỷ lệ đúng hạn tính trên "
                     "số nhiệm vụ đã đến hạn):").paragraph_format.keep_with_next = True
     table = _table(document, [None] * len(AGENCY_COLUMNS_MM), AGENCY_COLUMNS_MM, header_rows=2)
@@ -225,8 +239,8 @@ def _per_agency(document, report: ConsolidatedReport) -> None:
 OVERDUE_COLUMNS_MM = (11, 28, 52, 35, 23, 16)
 
 
-def _overdue(document, report: ConsolidatedReport) -> None:
-    _heading(document, "III. CÁC NHIỆM VỤ QUÁ HẠN, CHƯA HOÀN THÀNH")
+def _overdue(document, report: ConsolidatedReport, heading) -> None:
+    heading("CÁC NHIỆM VỤ QUÁ HẠN, CHƯA HOÀN THÀNH")
     if not report.overdue_tasks:
         _text(document, "Không có nhiệm vụ quá hạn tính đến ngày chốt số liệu.")
         return
@@ -277,10 +291,10 @@ def assessment_text(target: TargetStatus) -> str:
     return {True: "Đạt", False: "Chưa đạt", None: "Chưa có số liệu"}[target.reached]
 
 
-def _targets(document, report: ConsolidatedReport) -> None:
+def _targets(document, report: ConsolidatedReport, heading) -> None:
     if not report.targets:
         return
-    _heading(document, "IV. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")
+    heading("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")
     table = _table(document, ["STT", "Chỉ tiêu", "Mục tiêu", "Kết quả báo cáo gần nhất", "Đánh giá"],
                    TARGET_COLUMNS_MM)
     for number, target in enumerate(report.targets, start=1):
@@ -303,10 +317,10 @@ def _targets(document, report: ConsolidatedReport) -> None:
 RANKING_COLUMNS_MM = (20, 85, 30, 30)
 
 
-def _ranking(document, report: ConsolidatedReport) -> None:
-    if not report.agencies:
-        return
-    _heading(document, "V. XẾP HẠNG CÁC CƠ QUAN, ĐƠN VỊ")
+def _ranking(document, report: ConsolidatedReport, heading) -> None:
+    if len(report.agencies) < 2:
+        return  # a report on one agency ranks nothing
+    heading("XẾP HẠNG CÁC CƠ QUAN, ĐƠN VỊ")
     _text(document, "Xếp theo tỷ lệ hoàn thành đúng hạn (cao trước); cùng tỷ lệ thì cơ quan có ít "
                     "nhiệm vụ quá hạn hơn xếp trước; cơ quan chưa có nhiệm vụ đến hạn xếp cuối."
           ).paragraph_format.keep_with_next = True
@@ -320,10 +334,10 @@ def _ranking(document, report: ConsolidatedReport) -> None:
     k.paragraph(document, after=6)
 
 
-def _assessment(document, report: ConsolidatedReport) -> None:
+def _assessment(document, report: ConsolidatedReport, heading) -> None:
     if not (report.assessment or report.proposals):
         return
-    _heading(document, "VI. ĐÁNH GIÁ, KIẾN NGHỊ")
+    heading("ĐÁNH GIÁ, KIẾN NGHỊ")
     for text in report.assessment:
         _text(document, text)
     for text in report.proposals:

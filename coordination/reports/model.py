@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 from typing import Any
@@ -352,7 +352,6 @@ class ConsolidatedReport:
     # optional free text the drafter adds: assessment, proposals (đánh giá, kiến nghị)
     assessment: tuple[str, ...] = ()
     proposals: tuple[str, ...] = ()
-    generated_at: dt.datetime | None = field(default=None, compare=False)
 
     @cached_property
     def total(self) -> AgencyFigures:

@@ -40,7 +40,7 @@ TASKS_SHEET = "Danh sách nhiệm vụ"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _THIN = Side(style="thin", color="999999")
-_HEADER_FONT = Font(name="Times New Roman", bold=True)
+_HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _HEADER_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)

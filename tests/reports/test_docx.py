@@ -2,6 +2,7 @@
 
 import dataclasses
 import io
+import re
 
 import pytest
 from docx import Document
@@ -203,3 +204,25 @@ def test_libreoffice_opens_the_document_and_prints_the_vietnamese_text(report, s
              for font in page["/Resources"]["/Font"].values() if "/BaseFont" in font.get_object()}
     # Times New Roman, or its metric twin Liberation Serif where Microsoft's fonts are not installed
     assert any("Times" in f or "LiberationSerif" in f for f in fonts), fonts
+
+
+def headings(document):
+    return [p.text for p in document.paragraphs if re.match(r"[IVX]+\. ", p.text) and p.text == p.text.upper()]
+
+
+def test_sections_are_numbered_in_order(document):
+    assert headings(document) == [
+        "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ", "II. TÌNH HÌNH THỰC HIỆN THEO CƠ QUAN, ĐƠN VỊ CHỦ TRÌ",
+        "III. CÁC NHIỆM VỤ QUÁ HẠN, CHƯA HOÀN THÀNH", "IV. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
+        "V. XẾP HẠNG CÁC CƠ QUAN, ĐƠN VỊ", "VI. ĐÁNH GIÁ, KIẾN NGHỊ",
+    ]
+
+
+def test_a_report_on_one_agency_without_targets_ranks_nothing_and_renumbers(report):
+    one = dataclasses.replace(report, agencies=report.agencies[:1], targets=(), assessment=(), proposals=())
+    document = Document(io.BytesIO(docx_bytes(one)))
+    assert headings(document) == [
+        "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ", "II. TÌNH HÌNH THỰC HIỆN THEO CƠ QUAN, ĐƠN VỊ CHỦ TRÌ",
+        "III. CÁC NHIỆM VỤ QUÁ HẠN, CHƯA HOÀN THÀNH",
+    ]
+    assert "XẾP HẠNG" not in text_of(document)
