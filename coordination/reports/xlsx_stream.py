@@ -1,0 +1,108 @@
+"""The task sheet's rows, serialised straight to SpreadsheetML inside an openpyxl-made workbook.
+
+openpyxl builds the workbook (styles, the small sheets, the task sheet's header, panes, widths and
+filter); only the task sheet's data rows are written here. Why: openpyxl spends ~5 µs per cell
+even in write-only mode (binding, type checks, one lxml element each), which is 7.8 s for
+100 000 tasks × 15 columns on the reference machine, against a 5 s target. Formatting the same
+rows as text is four times faster and just as streaming. The cells written are the plain kinds
+openpyxl itself writes (inline strings, numbers, numbers with a style id for dates and %), and
+the tests read every export back with openpyxl and open it in LibreOffice.
+
+The workbook openpyxl saves carries the task sheet with its header row and an autofilter whose
+last row is a placeholder (Excel's last row); splicing replaces the placeholder in the sheet and in
+workbook.xml's ``_xlnm._FilterDatabase`` name once the number of rows is known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, Any
+
+from openpyxl.utils import get_column_letter
+
+from .columns import DATE, INTEGER, PERCENT, TEXT, as_date
+
+PLACEHOLDER_ROW = 1048576  # Excel's last row: the filter reaches it only until the real end is known
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_FLUSH_EVERY = 2000  # rows per write to the zip stream
+
+
+def _xml_text(value: str) -> str:
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "\r" in value:
+        value = value.replace("\r", "&#13;")  # a bare CR would be normalised away by XML parsers
+    return value
+
+
+def row_serialiser(kinds: Sequence[str], styles: dict[int, int],
+                   clean: Callable[[Any], Any]) -> Callable[[int, Sequence[Any]], str]:
+    """A function turning (row number, values) into one ``<row>`` element.
+
+    ``kinds`` are the column kinds of ``columns.py``; ``styles`` maps a column index to the
+    openpyxl style id of its date or percent format; ``clean`` is applied to every text value
+    (formula escaping and illegal-character removal live there, shared with openpyxl cells).
+    """
+    letters = [get_column_letter(i + 1) for i in range(len(kinds))]
+    plan = list(zip(range(len(kinds)), letters, kinds))
+
+    def serialise(r: int, values: Sequence[Any]) -> str:
+        parts = [f'<row r="{r}">']
+        append = parts.append
+        for index, letter, kind in plan:
+            value = values[index]
+            if value is None or value == "":
+                continue
+            if kind == TEXT:
+                text = clean(str(value))
+                space = ' xml:space="preserve"' if text != text.strip() else ""
+                append(f'<c r="{letter}{r}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
+            elif kind == INTEGER:
+                append(f'<c r="{letter}{r}" t="n"><v>{int(value)}</v></c>')
+            elif kind == DATE:
+                serial = (as_date(value) - _EXCEL_EPOCH).days
+                append(f'<c r="{letter}{r}" s="{styles[index]}" t="n"><v>{serial}</v></c>')
+            elif kind == PERCENT:
+                append(f'<c r="{letter}{r}" s="{styles[index]}" t="n"><v>{value / 100!r}</v></c>')
+            else:  # pragma: no cover - columns.py defines the kinds
+                raise ValueError(f"unknown column kind {kind!r}")
+        append("</row>")
+        return "".join(parts)
+
+    return serialise
+
+
+def splice(skeleton: IO[bytes], out, *, sheet_part: str, ncols: int,
+           rows: Iterable[str], first_row: int) -> int:
+    """Copy the workbook ``skeleton`` to ``out``, inserting ``rows`` (``<row>`` XML strings,
+    numbered from ``first_row``) at the end of ``sheet_part``'s sheet data. Return the row count.
+    """
+    last_col = get_column_letter(ncols)
+    placeholder = f"A1:{last_col}{PLACEHOLDER_ROW}"
+    with zipfile.ZipFile(skeleton) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
+                                                           compresslevel=3) as dst:
+        names = src.namelist()
+        for name in names:
+            if name not in (sheet_part, "xl/workbook.xml"):
+                dst.writestr(src.getinfo(name), src.read(name))
+        sheet = src.read(sheet_part).decode("utf-8")
+        head, tail = sheet.split("</sheetData>", 1)
+        count = 0
+        with dst.open(sheet_part, "w", force_zip64=True) as stream:
+            stream.write(head.encode("utf-8"))
+            batch: list[str] = []
+            for count, row in enumerate(rows, start=1):
+                batch.append(row)
+                if len(batch) >= _FLUSH_EVERY:
+                    stream.write("".join(batch).encode("utf-8"))
+                    batch.clear()
+            stream.write("".join(batch).encode("utf-8"))
+            final = f"A1:{last_col}{first_row + count - 1}"
+            stream.write(("</sheetData>" + tail.replace(f'ref="{placeholder}"', f'ref="{final}"')).encode("utf-8"))
+        workbook = src.read("xl/workbook.xml").decode("utf-8")
+        absolute = re.escape(f"$A$1:${last_col}${PLACEHOLDER_ROW}")
+        workbook = re.sub(absolute, f"$A$1:${last_col}${first_row + count - 1}", workbook)
+        dst.writestr(src.getinfo("xl/workbook.xml"), workbook.encode("utf-8"))
+    return count
