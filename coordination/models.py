@@ -4,4 +4,16 @@ from .accounts.models import ApiToken, LoginAttempt, User, UserRole  # noqa: F40
 from .db import Base  # noqa: F401
 from .directives.models import Directive, DirectiveTask, DirectiveType, Target  # noqa: F401
 from .organizations.models import Agency, AgencyGroup, AgencyKind  # noqa: F401
-from .tasks.models import AuditEvent, ProgressReport, Task  # noqa: F401
+from .tasks.models import (  # noqa: F401
+    AuditEvent,
+    Comment,
+    DeadlineChange,
+    Escalation,
+    Extension,
+    ProgressAttachment,
+    ProgressReport,
+    Task,
+    TaskOccurrence,
+    TaskStatusHistory,
+    TargetValue,
+)
