@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pyramid.httpexceptions import HTTPForbidden, HTTPSeeOther
+from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
@@ -18,7 +18,8 @@ def deadlines_ics(request):
     # the token is the credential: no session, and a refusal says nothing about the agency
     agency = calendar.reader(request.dbsession, request.matchdict["code"], request.GET.get("token"))
     if agency is None:
-        raise HTTPForbidden()
+        # answered here, not by the forbidden view, which would send a calendar program to the login form
+        return Response(status=403, body=b"forbidden\n", content_type="text/plain")
     body = calendar.feed(request.dbsession, agency, base_url=request.application_url, host=request.host.split(":")[0])
     response = Response(body=body, content_type="text/calendar", charset="utf-8")
     response.headers["Cache-Control"] = "private, max-age=300"

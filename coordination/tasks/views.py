@@ -115,6 +115,16 @@ def _forms(request, task, detail, *, override=None):
     return out
 
 
+_HIDDEN_KEYS = {"text", "report_id", "comment_id", "attachments", "contribution", "subtasks"}
+
+
+def _changes(event) -> list[tuple[str, object, object]]:
+    """(field, before, after) of an audit event, for the timeline."""
+    before, after = event.before or {}, event.after or {}
+    keys = sorted((set(before) | set(after)) - _HIDDEN_KEYS)
+    return [(k, before.get(k, ""), after.get(k, "")) for k in keys]
+
+
 def _form_title(request, key, detail):
     action, _sep, item = key.partition(":")
     if action == "extension_decision":
@@ -145,6 +155,7 @@ def _page(request, task, *, override=None, message=None):
         "action_labels": ACTION_LABELS,
         "deadline_reasons": DEADLINE_REASONS,
         "occurrence_timeliness": queries.occurrence_timeliness,
+        "changes": _changes,
         "current_timeliness": queries.current_timeliness,
     }
 
