@@ -46,3 +46,19 @@ DEADLINE_REASONS = {
     "occurrence": _("Kỳ báo cáo tiếp theo"),
     "changed": _("Điều chỉnh"),
 }
+
+FIELD_LABELS = {
+    "status": _("Trạng thái"),
+    "occurrence_status": _("Trạng thái kỳ"),
+    "occurrence": _("Kỳ"),
+    "completed_on": _("Ngày báo cáo hoàn thành"),
+    "percent_done": _("Tiến độ (%)"),
+    "deadline_in_force": _("Thời hạn"),
+    "proposed_deadline": _("Thời hạn đề nghị"),
+    "reason": _("Lý do"),
+    "note": _("Ý kiến"),
+    "decision": _("Ý kiến chỉ đạo"),
+    "matter": _("Vấn đề"),
+    "proposal": _("Đề xuất"),
+    "due_on": _("Hạn các kỳ"),
+}

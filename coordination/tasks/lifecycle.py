@@ -247,6 +247,7 @@ def report_progress(dbsession: Session, task: Task, actor: User, *, expected_ver
             before.update(_set_status(task, IN_PROGRESS))
             after["status"] = IN_PROGRESS
         task.percent_done = percent
+        after["percent_done"] = percent
     dbsession.flush()
     after["report_id"] = report.id
     _finish(dbsession, task, actor, "contribute" if contribution else "report_progress", before, after)

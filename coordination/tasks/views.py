@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import colander
@@ -22,7 +23,7 @@ from . import lifecycle, queries, services
 from .actions import SUCCESS, perform
 from .errors import InvalidInput, NotAllowed, StaleVersion
 from .forms import ACTION_FORMS, MemoryTmpStore
-from .labels import ACTION_LABELS, DEADLINE_REASONS, STATUS_LABELS, TIMELINESS_LABELS
+from .labels import ACTION_LABELS, DEADLINE_REASONS, FIELD_LABELS, STATUS_LABELS, TIMELINESS_LABELS
 from .models import COMPLETION_REPORTED, OCC_OPEN, OPEN, PENDING, TASK_STATUSES, TIMELINESS, ProgressAttachment, ProgressReport
 from .review import review_queue
 
@@ -115,14 +116,28 @@ def _forms(request, task, detail, *, override=None):
     return out
 
 
-_HIDDEN_KEYS = {"text", "report_id", "comment_id", "attachments", "contribution", "subtasks"}
+def _changes(request, event) -> list[tuple[str, str, str]]:
+    """(field, before, after) of an audit event in words, for the timeline."""
+    from ..dates import format_date
 
+    def word(key, value):
+        if value is None or value == "":
+            return "—"
+        if key in ("status", "occurrence_status"):
+            return request.translate(STATUS_LABELS.get(value, value))
+        if isinstance(value, list):
+            return ", ".join(word(key, v) for v in value)
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                return format_date(dt.date.fromisoformat(value))
+            except ValueError:
+                return value
+        return str(value)
 
-def _changes(event) -> list[tuple[str, object, object]]:
-    """(field, before, after) of an audit event, for the timeline."""
     before, after = event.before or {}, event.after or {}
-    keys = sorted((set(before) | set(after)) - _HIDDEN_KEYS)
-    return [(k, before.get(k, ""), after.get(k, "")) for k in keys]
+    keys = [k for k in FIELD_LABELS if k in before or k in after]
+    return [(request.translate(FIELD_LABELS[k]), word(k, before.get(k)) if k in before else "",
+             word(k, after.get(k)) if k in after else "") for k in keys]
 
 
 def _form_title(request, key, detail):
@@ -155,7 +170,7 @@ def _page(request, task, *, override=None, message=None):
         "action_labels": ACTION_LABELS,
         "deadline_reasons": DEADLINE_REASONS,
         "occurrence_timeliness": queries.occurrence_timeliness,
-        "changes": _changes,
+        "changes": lambda event: _changes(request, event),
         "current_timeliness": queries.current_timeliness,
     }
 
