@@ -83,21 +83,22 @@ def _sql_class(status, completed_on, deadline, as_of: dt.date):
     )
 
 
-def _history_units(as_of: dt.date):
-    """One row per countable unit as of the end of ``as_of``: agency, status, completed_on, deadline."""
+def _history_units(as_of: dt.date, scope=None):
+    """One row per countable unit as of the end of ``as_of``: agency, status, completed_on, deadline.
+    ``scope`` (a select of task ids) keeps the history scans to the tasks asked about."""
     end = end_of_day(as_of)
     h = TaskStatusHistory
     st = (
         select(h.task_id, h.status, h.completed_on,
                func.row_number().over(partition_by=h.task_id, order_by=(h.valid_from.desc(), h.id.desc())).label("rn"))
-        .where(h.occurrence_id.is_(None), h.valid_from < end)
+        .where(h.occurrence_id.is_(None), h.valid_from < end, *_in(h.task_id, scope))
         .subquery("st")
     )
     d = DeadlineChange
     dl = (
         select(d.task_id, d.deadline_in_force,
                func.row_number().over(partition_by=d.task_id, order_by=(d.valid_from.desc(), d.id.desc())).label("rn"))
-        .where(d.valid_from < end)
+        .where(d.valid_from < end, *_in(d.task_id, scope))
         .subquery("dl")
     )
     tasks = (
@@ -110,7 +111,7 @@ def _history_units(as_of: dt.date):
     ost = (
         select(h.occurrence_id, h.status, h.completed_on,
                func.row_number().over(partition_by=h.occurrence_id, order_by=(h.valid_from.desc(), h.id.desc())).label("rn"))
-        .where(h.occurrence_id.is_not(None), h.valid_from < end)
+        .where(h.occurrence_id.is_not(None), h.valid_from < end, *_in(h.task_id, scope))
         .subquery("ost")
     )
     occ = (
@@ -121,6 +122,10 @@ def _history_units(as_of: dt.date):
         .where(Task.rrule.is_not(None), TaskOccurrence.period_start <= as_of)
     )
     return tasks, occ
+
+
+def _in(column, scope) -> tuple:
+    return () if scope is None else (column.in_(scope),)
 
 
 def _current_units(as_of: dt.date):
@@ -167,7 +172,12 @@ def timeliness_counts(
     """
     today = clock_today()
     day = as_of or today
-    tasks, occ = _history_units(day) if as_of is not None and as_of < today else _current_units(day)
+    if as_of is not None and as_of < today:
+        narrowed = any(x is not None for x in (agency_ids, directive_ids, issuer_ids)) or top_level_only
+        scope = _scoped(select(Task.id), agency_ids, directive_ids, issuer_ids, top_level_only) if narrowed else None
+        tasks, occ = _history_units(day, scope)
+    else:
+        tasks, occ = _current_units(day)
     tasks = _scoped(tasks, agency_ids, directive_ids, issuer_ids, top_level_only)
     occ = _scoped(occ, agency_ids, directive_ids, issuer_ids, top_level_only)
     units = union_all(tasks, occ).subquery("units")
