@@ -68,7 +68,7 @@ FILL = [
               CASE WHEN s.status IN ('completed', 'completion_reported') THEN 100 ELSE g % 90 END,
               TIMESTAMPTZ '2022-01-01' + (g % 1700) * INTERVAL '1 day', 1
        FROM generate_series(1, :tasks) g
-       CROSS JOIN LATERAL (SELECT CASE WHEN g % 20 = 0 THEN NULL ELSE DATE '2024-01-01' + (g * 7919) % 1460 END AS deadline) d
+       CROSS JOIN LATERAL (SELECT CASE WHEN g % 20 = 0 THEN NULL ELSE DATE '2024-01-01' + ((g::bigint * 7919) % 1460)::int END AS deadline) d
        CROSS JOIN LATERAL (SELECT (ARRAY['assigned','acknowledged','in_progress','in_progress','completion_reported',
                                          'completed','completed','completed','returned','cancelled'])[1 + (g * 31) % 10] AS status) s""",
     """INSERT INTO task_status_history (task_id, status, completed_on, valid_from)

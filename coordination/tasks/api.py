@@ -81,7 +81,7 @@ def api_task(request):
     task = _task(request)
     if task is None:
         return _forbidden(request)
-    return detail_json(services.detail(request.dbsession, task))
+    return detail_json(services.detail(request.dbsession, task, request.identity))
 
 
 def _schema(form_key: str, task):

@@ -237,6 +237,7 @@ class InboxFilters:
     role: str = LEAD
     statuses: tuple[str, ...] = ()
     directive_id: int | None = None
+    directive_number: int | None = None  # the number people know (1324 of 1324/UBND-KGVX)
     issuer_id: int | None = None
     due_before: dt.date | None = None
     due_after: dt.date | None = None
@@ -295,6 +296,8 @@ def _inbox_base(agency_id: int, filters: InboxFilters, today: dt.date):
         query = query.where(Task.directive_id == filters.directive_id)
     if filters.issuer_id is not None:
         query = query.where(Task.directive_id.in_(select(Directive.id).where(Directive.issuer_id == filters.issuer_id)))
+    if filters.directive_number is not None:
+        query = query.where(Task.directive_id.in_(select(Directive.id).where(Directive.number == filters.directive_number)))
     if filters.due_before is not None:
         query = query.where(Task.deadline_in_force <= filters.due_before)
     if filters.due_after is not None:

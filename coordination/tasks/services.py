@@ -89,20 +89,28 @@ class TaskDetail:
     timeliness: str | None
 
 
-def detail(dbsession: Session, task: Task) -> TaskDetail:
-    """Everything the task page and ``GET /api/v1/tasks/{id}`` show."""
+def detail(dbsession: Session, task: Task, viewer: User | None = None) -> TaskDetail:
+    """Everything the task page and ``GET /api/v1/tasks/{id}`` show to ``viewer``.
+
+    Contributions of coordinating agencies are addressed to the lead agency, which consolidates
+    them into its own reports: the lead and the coordinators see them, the issuer does not."""
     def rows(model, order):
         return list(dbsession.scalars(select(model).where(model.task_id == task.id).order_by(order)))
 
+    reports = rows(ProgressReport, ProgressReport.id.desc())
+    events = timeline(dbsession, task)
+    if viewer is not None and not access.relations(viewer, task) & (access.LEAD | {access.COORDINATOR}):
+        reports = [r for r in reports if not r.is_contribution]
+        events = [e for e in events if e.action != "contribute"]
     return TaskDetail(
         task=task,
-        reports=rows(ProgressReport, ProgressReport.id.desc()),
+        reports=reports,
         extensions=rows(Extension, Extension.id.desc()),
         escalations=rows(Escalation, Escalation.id.desc()),
         comments=rows(Comment, Comment.id),
         deadlines=deadline_history(dbsession, task),
         occurrences=rows(TaskOccurrence, TaskOccurrence.due_on),
-        events=timeline(dbsession, task),
+        events=events,
         rollup=rollup(task),
         timeliness=None if task.is_recurring else current_timeliness(task),
     )

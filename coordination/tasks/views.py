@@ -153,7 +153,7 @@ def _form_title(request, key, detail):
 
 
 def _page(request, task, *, override=None, message=None):
-    detail = services.detail(request.dbsession, task)
+    detail = services.detail(request.dbsession, task, request.identity)
     parent = task.parent
     forms = _forms(request, task, detail, override=override)
     return {
@@ -215,7 +215,7 @@ def task_action(request):
     item = request.POST.get("extension_id") or request.POST.get("escalation_id")
     item = int(item) if item and item.isdigit() else None
     key = f"{action}:{item}" if item else action
-    detail = services.detail(request.dbsession, task)
+    detail = services.detail(request.dbsession, task, request.identity)
     form = _form(request, task, detail, action, itertools.count(), item_id=item)
     try:
         appstruct = form.validate(request.POST.items())
@@ -236,7 +236,7 @@ def task_action(request):
     except StaleVersion:
         request.response.status = 409
         request.dbsession.refresh(task)
-        fresh = _form(request, task, services.detail(request.dbsession, task), action, itertools.count(), item_id=item)
+        fresh = _form(request, task, services.detail(request.dbsession, task, request.identity), action, itertools.count(), item_id=item)
         values = {k: v for k, v in appstruct.items() if k != "attachment"}
         values["version"] = task.version
         return _page(request, task, override={key: fresh.render(values)}, message=request.translate(CONFLICT))
@@ -284,11 +284,11 @@ def parse_filters(params, fields: dict) -> queries.InboxFilters:
     if bad:
         fields["status"] = "unknown status: " + ", ".join(bad)
     filters.statuses = tuple(s for s in statuses if s in TASK_STATUSES)
-    for name in ("directive", "issuer"):
-        value = params.get(name)
+    for name, attr in (("directive", "directive_id"), ("issuer", "issuer_id"), ("number", "directive_number")):
+        value = (params.get(name) or "").strip()
         if value:
             if value.isdigit():
-                setattr(filters, f"{name}_id", int(value))
+                setattr(filters, attr, int(value))
             else:
                 fields[name] = "not a number"
     for name in ("due_before", "due_after"):

@@ -149,6 +149,9 @@ def test_inbox_filters_counts_highlights_and_pages(testapp, dbsession, people):
     bounded = testapp.get("/inbox", {"due_before": "10/06/2025", "due_after": "2025-06-01"})
     assert [r.text.count("Nhiệm vụ sắp đến hạn B") for r in bounded.html.select("table.inbox tbody tr")] == [1]
     assert testapp.get("/inbox", {"due_before": "hôm qua"}).status_int == 200  # a bad filter is ignored, not a 500
+    by_number = testapp.get("/inbox", {"number": str(directive.number), "timeliness": "overdue"})
+    assert "Nhiệm vụ quá hạn A" in by_number.text
+    assert "Không có nhiệm vụ nào" in testapp.get("/inbox", {"number": "999999"}).text
     del overdue, soon, ongoing
 
 
@@ -179,3 +182,15 @@ def test_calendar_token_page_creates_and_revokes(testapp, dbsession, people):
     revoke = [f for f in page.forms.values() if "token_id" in f.fields][0]
     revoke.submit("revoke").follow()
     testapp.get(path, status=403)
+
+
+def test_contributions_go_to_the_lead_not_to_the_issuer(testapp, dbsession, people, task):
+    from coordination.tasks import lifecycle
+
+    lifecycle.report_progress(dbsession, task, people["canbo.stc"], expected_version=task.version, percent=100,
+                              text="Ý kiến riêng của Sở Tài chính gửi Sở LĐTBXH")
+    login(testapp, "canbo.sldtbxh")
+    assert "Ý kiến riêng của Sở Tài chính" in testapp.get(f"/tasks/{task.id}").text
+    testapp.reset()
+    login(testapp, "chuyenvien")
+    assert "Ý kiến riêng của Sở Tài chính" not in testapp.get(f"/tasks/{task.id}").text
