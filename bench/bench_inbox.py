@@ -82,6 +82,9 @@ FILL = [
        FROM tasks t CROSS JOIN (SELECT id FROM agencies WHERE code = 'SLDTBXH') s
        WHERE t.lead_agency_id <> (SELECT id FROM bench_agencies WHERE n = (t.id * 13) % (SELECT count(*) FROM bench_agencies))
        ON CONFLICT DO NOTHING""",
+    # the copies the flush listener keeps on coordinator rows
+    """UPDATE task_coordinators c SET status = t.status, deadline_in_force = t.deadline_in_force
+       FROM tasks t WHERE t.id = c.task_id""",
     "ANALYZE",
 ]
 

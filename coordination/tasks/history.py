@@ -15,7 +15,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from ..clock import now
-from .models import AuditEvent, DeadlineChange, Task, TaskOccurrence, TaskStatusHistory
+from .models import AuditEvent, DeadlineChange, Task, TaskOccurrence, TaskStatusHistory, task_coordinators
 
 
 class AuditImmutable(Exception):
@@ -82,6 +82,20 @@ def _record_history(session: Session, flush_context, instances) -> None:
     for obj in session.deleted:
         if isinstance(obj, AuditEvent):
             raise AuditImmutable("audit events are never deleted")
+
+
+@event.listens_for(Session, "after_flush")
+def _sync_coordinators(session: Session, flush_context) -> None:
+    """Copy status and deadline in force onto the task's coordinator rows (see ``task_coordinators``)."""
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, Task) or obj.id is None:
+            continue
+        attrs = inspect(obj).attrs
+        if obj in session.new or any(attrs[a].history.has_changes() for a in ("status", "deadline_in_force", "coordinating_agencies")):
+            session.connection().execute(
+                task_coordinators.update().where(task_coordinators.c.task_id == obj.id)
+                .values(status=obj.status, deadline_in_force=obj.deadline_in_force)
+            )
 
 
 @event.listens_for(AuditEvent, "before_update")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -63,8 +63,13 @@ task_coordinators = Table(
     Base.metadata,
     Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
     Column("agency_id", ForeignKey("agencies.id"), primary_key=True),
-    # the coordinating tab of the inbox: this agency's tasks, by task id
+    # copies of the task's status and deadline in force, kept in step by ``history`` at every flush,
+    # so the coordinating tab of an agency's inbox pages through one index like the lead tab does
+    Column("status", String(30)),
+    Column("deadline_in_force", Date),
     Index("ix_task_coordinators_agency_task", "agency_id", "task_id"),
+    Index("ix_task_coordinators_agency_deadline", "agency_id", "deadline_in_force", "task_id"),
+    Index("ix_task_coordinators_agency_status_deadline", "agency_id", "status", "deadline_in_force", "task_id"),
 )
 
 

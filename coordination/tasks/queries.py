@@ -255,10 +255,6 @@ class BadCursor(ValueError):
     pass
 
 
-def encode_cursor(task: Task) -> str:
-    return f"{task.deadline_in_force.isoformat() if task.deadline_in_force else 'none'}.{task.id}"
-
-
 def decode_cursor(text: str) -> tuple[dt.date | None, int]:
     try:
         day, _, ident = text.partition(".")
@@ -267,8 +263,8 @@ def decode_cursor(text: str) -> tuple[dt.date | None, int]:
         raise BadCursor(text) from exc
 
 
-def _timeliness_condition(klass: str, today: dt.date):
-    deadline, status, completed_on = Task.deadline_in_force, Task.status, Task.completed_on
+def _timeliness_condition(klass: str, today: dt.date, deadline=Task.deadline_in_force, status=Task.status,
+                          completed_on=Task.completed_on):
     reported_in_time = and_(status == COMPLETION_REPORTED, or_(deadline.is_(None), completed_on <= deadline))
     if klass == ON_TIME:
         return and_(status == COMPLETED, or_(deadline.is_(None), completed_on <= deadline))
@@ -283,15 +279,23 @@ def _timeliness_condition(klass: str, today: dt.date):
 
 
 def _inbox_base(agency_id: int, filters: InboxFilters, today: dt.date):
-    query = select(Task)
+    """(query of ids, deadline column, id column): the lead tab reads ``tasks``, the coordinating
+    tab reads ``task_coordinators`` (which carries copies of status and deadline), each through its
+    (agency, [status,] deadline, id) index."""
     if filters.role == COORDINATING:
-        query = query.join(task_coordinators, task_coordinators.c.task_id == Task.id).where(task_coordinators.c.agency_id == agency_id)
+        tc = task_coordinators
+        deadline, status, ident = tc.c.deadline_in_force, tc.c.status, tc.c.task_id
+        query = select(ident).where(tc.c.agency_id == agency_id)
+        needs_task = filters.timeliness or filters.directive_id or filters.issuer_id or filters.directive_number
+        if needs_task:
+            query = query.join(Task, Task.id == ident)
     else:
-        query = query.where(Task.lead_agency_id == agency_id)
+        deadline, status, ident = Task.deadline_in_force, Task.status, Task.id
+        query = select(ident).where(Task.lead_agency_id == agency_id)
     if filters.statuses:
-        query = query.where(Task.status.in_(filters.statuses))
+        query = query.where(status.in_(filters.statuses))
     else:
-        query = query.where(Task.status != CANCELLED)
+        query = query.where(status != CANCELLED)
     if filters.directive_id is not None:
         query = query.where(Task.directive_id == filters.directive_id)
     if filters.issuer_id is not None:
@@ -299,50 +303,57 @@ def _inbox_base(agency_id: int, filters: InboxFilters, today: dt.date):
     if filters.directive_number is not None:
         query = query.where(Task.directive_id.in_(select(Directive.id).where(Directive.number == filters.directive_number)))
     if filters.due_before is not None:
-        query = query.where(Task.deadline_in_force <= filters.due_before)
+        query = query.where(deadline <= filters.due_before)
     if filters.due_after is not None:
-        query = query.where(Task.deadline_in_force >= filters.due_after)
+        query = query.where(deadline >= filters.due_after)
     if filters.timeliness:
-        query = query.where(_timeliness_condition(filters.timeliness, today))
-    return query
+        query = query.where(_timeliness_condition(filters.timeliness, today, deadline, status, Task.completed_on))
+    return query, deadline, ident
 
 
 def inbox_page(dbsession: Session, agency_id: int, filters: InboxFilters, *, after: str | None = None,
                limit: int = 50, today: dt.date | None = None) -> InboxPage:
     """One page of an agency's tasks (lead or coordinating), by deadline then id, ongoing tasks
     (no deadline) last. Keyset pagination: ``after`` is the previous page's ``next_cursor``, so a
-    deep page costs what the first does. Raises BadCursor on a malformed cursor."""
+    deep page costs what the first does. Raises BadCursor on a malformed cursor.
+
+    The page's ids come from one narrow index range scan; the tasks are then loaded by id."""
     today = today or clock_today()
     cursor = decode_cursor(after) if after else None
-    base = _inbox_base(agency_id, filters, today)
-    rows: list[Task] = []
-    # the dated part: one index range scan on (agency, deadline, id)
+    base, deadline, ident = _inbox_base(agency_id, filters, today)
+    keys: list[tuple[dt.date | None, int]] = []
+    # the dated part, in (deadline, id) order
     if cursor is None or cursor[0] is not None:
-        dated = base.where(Task.deadline_in_force.is_not(None))
+        dated = base.add_columns(deadline).where(deadline.is_not(None))
         if cursor is not None:
-            dated = dated.where(tuple_(Task.deadline_in_force, Task.id) > tuple_(literal(cursor[0], Date), cursor[1]))
-        rows = list(dbsession.scalars(dated.order_by(Task.deadline_in_force, Task.id).limit(limit + 1)).unique())
+            dated = dated.where(tuple_(deadline, ident) > tuple_(literal(cursor[0], Date), cursor[1]))
+        keys = [(d, i) for i, d in dbsession.execute(dated.order_by(deadline, ident).limit(limit + 1))]
     # then the ongoing ones, by id
-    if len(rows) <= limit and not (filters.due_before or filters.due_after):
-        undated = base.where(Task.deadline_in_force.is_(None))
+    if len(keys) <= limit and not (filters.due_before or filters.due_after):
+        undated = base.where(deadline.is_(None))
         if cursor is not None and cursor[0] is None:
-            undated = undated.where(Task.id > cursor[1])
-        rows += list(dbsession.scalars(undated.order_by(Task.id).limit(limit + 1 - len(rows))).unique())
-    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
-    return InboxPage(tasks=rows[:limit], next_cursor=next_cursor)
+            undated = undated.where(ident > cursor[1])
+        keys += [(None, i) for i in dbsession.scalars(undated.order_by(ident).limit(limit + 1 - len(keys)))]
+    next_cursor = None
+    if len(keys) > limit:
+        d, i = keys[limit - 1]
+        next_cursor = f"{d.isoformat() if d else 'none'}.{i}"
+    wanted = [i for _d, i in keys[:limit]]
+    loaded = {t.id: t for t in dbsession.scalars(select(Task).where(Task.id.in_(wanted)))} if wanted else {}
+    return InboxPage(tasks=[loaded[i] for i in wanted], next_cursor=next_cursor)
 
 
 def status_counts(dbsession: Session, agency_id: int, role: str = LEAD) -> dict[str, int]:
     """Number of the agency's tasks in each status (one GROUP BY)."""
     if role == COORDINATING:
-        query = (select(Task.status, func.count()).join(task_coordinators, task_coordinators.c.task_id == Task.id)
-                 .where(task_coordinators.c.agency_id == agency_id))
-    else:
-        query = select(Task.status, func.count()).where(Task.lead_agency_id == agency_id)
+        tc = task_coordinators
+        query = select(tc.c.status, func.count()).where(tc.c.agency_id == agency_id).group_by(tc.c.status)
+        return dict(dbsession.execute(query).all())
+    query = select(Task.status, func.count()).where(Task.lead_agency_id == agency_id)
     return dict(dbsession.execute(query.group_by(Task.status)).all())
 
 
 def overdue_count(dbsession: Session, agency_id: int, role: str = LEAD, today: dt.date | None = None) -> int:
     today = today or clock_today()
-    base = _inbox_base(agency_id, InboxFilters(role=role, timeliness=OVERDUE), today)
-    return dbsession.scalar(select(func.count()).select_from(base.with_only_columns(Task.id).subquery()))
+    base, _deadline, _ident = _inbox_base(agency_id, InboxFilters(role=role, timeliness=OVERDUE), today)
+    return dbsession.scalar(select(func.count()).select_from(base.subquery()))

@@ -156,6 +156,15 @@ def upgrade() -> None:
     with op.batch_alter_table('task_coordinators', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_task_coordinators_agency_id'))
         batch_op.create_index('ix_task_coordinators_agency_task', ['agency_id', 'task_id'], unique=False)
+        batch_op.add_column(sa.Column('status', sa.String(length=30), nullable=True))
+        batch_op.add_column(sa.Column('deadline_in_force', sa.Date(), nullable=True))
+        batch_op.create_index('ix_task_coordinators_agency_deadline', ['agency_id', 'deadline_in_force', 'task_id'], unique=False)
+        batch_op.create_index('ix_task_coordinators_agency_status_deadline', ['agency_id', 'status', 'deadline_in_force', 'task_id'], unique=False)
+    # rows written before this revision get their copies of the task's status and deadline
+    op.execute(
+        "UPDATE task_coordinators SET status = (SELECT status FROM tasks WHERE tasks.id = task_coordinators.task_id), "
+        "deadline_in_force = (SELECT deadline_in_force FROM tasks WHERE tasks.id = task_coordinators.task_id)"
+    )
 
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.add_column(sa.Column('percent_done', sa.Integer(), nullable=False, server_default='0'))
@@ -212,6 +221,10 @@ def downgrade() -> None:
         batch_op.drop_column('percent_done')
 
     with op.batch_alter_table('task_coordinators', schema=None) as batch_op:
+        batch_op.drop_index('ix_task_coordinators_agency_status_deadline')
+        batch_op.drop_index('ix_task_coordinators_agency_deadline')
+        batch_op.drop_column('deadline_in_force')
+        batch_op.drop_column('status')
         batch_op.drop_index('ix_task_coordinators_agency_task')
         batch_op.create_index(batch_op.f('ix_task_coordinators_agency_id'), ['agency_id'], unique=False)
 

@@ -260,3 +260,24 @@ def test_cancel_cascades_to_open_subtasks(dbsession, people):
     lifecycle.cancel(dbsession, task, people["lanhdao"], expected_version=task.version, reason="Dừng")
     assert child.status == CANCELLED
     assert dbsession.get(Task, child.id).status == CANCELLED
+
+
+def test_coordinator_rows_carry_the_tasks_status_and_deadline(dbsession, people):
+    from coordination.tasks.models import task_coordinators
+
+    task = factories.task(dbsession, coordinating=("STC", "SKHDT"))
+
+    def copies():
+        return set(dbsession.execute(select(task_coordinators.c.status, task_coordinators.c.deadline_in_force)
+                                     .where(task_coordinators.c.task_id == task.id)))
+
+    assert copies() == {(ASSIGNED, dt.date(2025, 8, 31))}
+    ext = lifecycle.request_extension(dbsession, task, people["canbo.sldtbxh"], expected_version=task.version,
+                                      proposed_deadline=dt.date(2025, 9, 30), reason="Chờ")
+    lifecycle.approve_extension(dbsession, task, people["lanhdao"], expected_version=task.version, extension_id=ext.id)
+    lifecycle.acknowledge(dbsession, task, people["canbo.sldtbxh"], expected_version=task.version)
+    assert copies() == {(ACKNOWLEDGED, dt.date(2025, 9, 30))}
+    task.coordinating_agencies.append(factories.agency(dbsession, "SNV"))
+    dbsession.flush()
+    assert len(dbsession.execute(select(task_coordinators.c.status).where(task_coordinators.c.task_id == task.id)).all()) == 3
+    assert copies() == {(ACKNOWLEDGED, dt.date(2025, 9, 30))}
