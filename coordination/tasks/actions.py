@@ -60,6 +60,17 @@ def perform(dbsession: Session, task: Task, actor: User, action: str, values: di
         return lifecycle.decide_escalation(dbsession, task, actor, expected_version=version,
                                            escalation_id=values.get("escalation_id"), decision=values.get("decision"),
                                            new_task=new_task)
+    if action == "delegate" and "subtasks" not in values:
+        agencies = [_agency(dbsession, a, "lead_agencies") for a in sorted(values.get("lead_agencies") or (), key=int)]
+        subtasks = [{"lead_agency": a, "content": values.get("content") or "", "deadline": values.get("deadline")} for a in agencies]
+        try:
+            return lifecycle.delegate(dbsession, task, actor, expected_version=version, subtasks=subtasks)
+        except InvalidInput as bad:
+            # the form has one content and one deadline for all: report each problem once, on its field
+            fields = {}
+            for key, message in bad.fields.items():
+                fields.setdefault({"lead_agency": "lead_agencies"}.get(key.rsplit(".", 1)[-1], key.rsplit(".", 1)[-1]), message)
+            raise InvalidInput(fields) from None
     if action == "delegate":
         subtasks = [{"lead_agency": _agency(dbsession, s.get("lead_agency"), f"subtasks.{i}.lead_agency"),
                      "content": s.get("content") or "", "deadline": s.get("deadline")}

@@ -18,7 +18,7 @@ from ..security import API
 from . import services
 from .actions import perform
 from .errors import InvalidInput, NotAllowed, StaleVersion
-from .forms import ACTION_FORMS
+from .forms import ACTION_FORMS, SubtasksSchema
 from .queries import BadCursor, inbox_page, status_counts
 from .serialize import detail_json, task_json
 from .views import parse_filters
@@ -86,7 +86,7 @@ def api_task(request):
 
 def _schema(form_key: str, task):
     """The form's schema for JSON: no CSRF token (a bearer request has no session), no upload node."""
-    schema = ACTION_FORMS[form_key][1]()
+    schema = (SubtasksSchema if form_key == "delegate" else ACTION_FORMS[form_key][1])()
     for name in ("csrf_token", "attachment"):
         if name in schema:
             del schema[name]
@@ -135,9 +135,11 @@ def _write(request, form_key: str, extra: dict | None = None, decision: str | No
                          attachments=files, decision=decision)
     except InvalidInput as bad:
         return _error(request, 400, "invalid", bad.fields)
-    except StaleVersion:
-        request.dbsession.refresh(task)
-        return _error(request, 409, "conflict", {"version": "Nhiệm vụ đã thay đổi; tải lại và thử lại."}, version=task.version)
+    except StaleVersion as conflict:
+        if conflict.current < 0:
+            request.tm.doom()  # lost a race at flush time: nothing of this request is kept
+        return _error(request, 409, "conflict", {"version": "Nhiệm vụ đã thay đổi; tải lại và thử lại."},
+                      version=conflict.current if conflict.current >= 0 else None)
     except NotAllowed as refused:
         return _forbidden(request) if not refused.visible else _error(request, 403, "forbidden", {"action": refused.message})
     out = {"task": task_json(task)}

@@ -125,9 +125,26 @@ class SubtaskList(colander.SequenceSchema):
     subtask = SubtaskSchema(title=_("Nhiệm vụ con"))
 
 
+@colander.deferred
+def deferred_agency_checkboxes(node, kw):
+    return deform.widget.SelectWidget(values=list(kw.get("agency_choices", [])), multiple=True, size=10)
+
+
 class DelegateSchema(VersionedSchema):
-    subtasks = SubtaskList(title=_("Giao nhiệm vụ cho đơn vị"), validator=colander.Length(min=1),
-                           widget=deform.widget.SequenceWidget(min_len=1, max_len=1))
+    """The page's form: the same content and deadline for each chosen unit ("to each district")."""
+
+    lead_agencies = colander.SchemaNode(
+        colander.Set(), title=_("Giao cho (chọn một hoặc nhiều đơn vị)"), widget=deferred_agency_checkboxes,
+        validator=colander.Length(min=1, min_err=_("Chọn ít nhất một đơn vị.")))
+    content = colander.SchemaNode(Text(), title=_("Nội dung"), widget=_textarea(3))
+    deadline = colander.SchemaNode(colander.Date(), title=_("Thời hạn (không sau thời hạn của nhiệm vụ này)"), missing=None,
+                                   widget=deform.widget.DateInputWidget())
+
+
+class SubtasksSchema(VersionedSchema):
+    """The API's body: a list of subtasks, each with its own agency, content and deadline."""
+
+    subtasks = SubtaskList(validator=colander.Length(min=1))
 
 
 class CommentSchema(VersionedSchema):

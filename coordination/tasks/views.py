@@ -233,9 +233,13 @@ def task_action(request):
     except InvalidInput as bad:
         request.response.status = 400
         return _page(request, task, override={key: _with_errors(form, appstruct, bad.fields, request)})
-    except StaleVersion:
+    except StaleVersion as conflict:
+        if conflict.current < 0:
+            # lost a race at flush time: this transaction cannot go on; start again from a fresh page
+            request.tm.doom()
+            request.session.flash(request.translate(CONFLICT), "error")
+            return HTTPSeeOther(location=request.route_url("task_page", id=task.id))
         request.response.status = 409
-        request.dbsession.refresh(task)
         fresh = _form(request, task, services.detail(request.dbsession, task, request.identity), action, itertools.count(), item_id=item)
         values = {k: v for k, v in appstruct.items() if k != "attachment"}
         values["version"] = task.version

@@ -194,3 +194,20 @@ def test_contributions_go_to_the_lead_not_to_the_issuer(testapp, dbsession, peop
     testapp.reset()
     login(testapp, "chuyenvien")
     assert "Ý kiến riêng của Sở Tài chính" not in testapp.get(f"/tasks/{task.id}").text
+
+
+def test_the_lead_delegates_to_several_districts_at_once_and_sees_the_rollup(testapp, dbsession, people, task):
+    login(testapp, "giamdoc.sldtbxh")
+    form = _form(testapp.get(f"/tasks/{task.id}"), "delegate")
+    vanlam, myhao = factories.agency(dbsession, "H-VANLAM"), factories.agency(dbsession, "H-MYHAO")
+    form["lead_agencies"] = [str(vanlam.id), str(myhao.id)]
+    form["content"] = "Rà soát đối tượng được hỗ trợ trên địa bàn"
+    form["date"] = "2025-09-15"  # later than the parent's 31/8
+    response = form.submit("submit", status=400)
+    assert "Thời hạn không được sau thời hạn của nhiệm vụ cấp trên." in response.text
+    form = _form(response, "delegate")
+    form["date"] = "2025-08-15"
+    page = form.submit("submit").follow()
+    assert sorted(c.lead_agency.code for c in task.subtasks) == ["H-MYHAO", "H-VANLAM"]
+    assert "Nhiệm vụ con" in page.text and "tiến độ chung" in page.text
+    assert all(c.deadline_in_force == dt.date(2025, 8, 15) for c in task.subtasks)
