@@ -4,5 +4,17 @@ from .accounts.models import ApiToken, LoginAttempt, User, UserRole  # noqa: F40
 from .db import Base  # noqa: F401
 from .directives.models import Directive, DirectiveTask, DirectiveType, Target  # noqa: F401
 from .organizations.models import Agency, AgencyGroup, AgencyKind  # noqa: F401
-from .tasks.models import AuditEvent, ProgressReport, Task  # noqa: F401
+from .tasks.models import (  # noqa: F401
+    AuditEvent,
+    Comment,
+    DeadlineChange,
+    Escalation,
+    Extension,
+    ProgressAttachment,
+    ProgressReport,
+    Task,
+    TaskOccurrence,
+    TaskStatusHistory,
+    TargetValue,
+)
 from .reports.models import StoredReport  # noqa: F401

@@ -8,6 +8,7 @@ PUBLIC_ROUTES = {
     "logout": "ends whatever session there is",
     "healthz": "load balancer health check",
     "set_language": "choosing the language before logging in",
+    "agency_deadlines_ics": "iCalendar feed for calendar programs: the revocable read-only token in the query string is the credential",
     "__static/": "stylesheets",
     "__deform_static/": "deform's stylesheets and scripts",
 }

@@ -1,0 +1,570 @@
+"""The task state machine, in one place. Views, the API and the scheduler all come through here.
+
+``RULES`` says, for each action, from which states it may be taken, the state it leads to and who
+may take it (relations from ``access``). Each action function takes ``(dbsession, task, actor, *,
+expected_version, ...)``, checks role, version and state in that order, changes the task, writes an
+``AuditEvent`` (before → after), publishes ``events.TaskEvent`` and flushes. It raises
+``NotAllowed``, ``StaleVersion`` or ``InvalidInput`` and then has changed nothing.
+
+Every action bumps the task's ``version`` (comments too), so a form or API call based on an older
+version is refused with a conflict instead of overwriting what someone else did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import events
+from ..accounts.models import AGENCY_HEAD, AGENCY_OFFICER, User
+from ..clock import now, today
+from ..i18n import _
+from ..organizations.models import Agency
+from . import access
+from .access import APPROVER, COORDINATOR, LEAD, LEAD_HEAD, LEAD_OFFICER, OBSERVER, REVIEWER
+from .errors import InvalidInput, NotAllowed, StaleVersion
+from .history import AUDITED_ATTR, EXTENSION_ATTR, REASON_ATTR
+from .models import (
+    ACKNOWLEDGED,
+    APPROVED,
+    ASSIGNED,
+    CANCELLED,
+    COMPLETED,
+    COMPLETION_REPORTED,
+    DATE,
+    DECIDED,
+    IN_PROGRESS,
+    OCC_OPEN,
+    ONGOING,
+    OPEN,
+    OPEN_STATUSES,
+    PENDING,
+    REFUSED,
+    RETURNED,
+    TASK_STATUSES,
+    AuditEvent,
+    Comment,
+    Escalation,
+    Extension,
+    ProgressAttachment,
+    ProgressReport,
+    Task,
+    TaskOccurrence,
+    TargetValue,
+)
+from .occurrences import refresh_next_deadline
+
+DEFAULT_COMPLETION_REPORTERS = (AGENCY_HEAD, AGENCY_OFFICER)
+ACTIVE = OPEN_STATUSES + (COMPLETION_REPORTED,)
+ISSUER_SIDE = frozenset({REVIEWER, APPROVER, OBSERVER})
+
+
+@dataclass(frozen=True)
+class Rule:
+    from_states: tuple[str, ...]
+    to_state: str | None  # None: the state does not change
+    who: frozenset[str]
+
+
+RULES: dict[str, Rule] = {
+    "acknowledge": Rule((ASSIGNED,), ACKNOWLEDGED, LEAD),
+    "report_progress": Rule(OPEN_STATUSES, IN_PROGRESS, LEAD),
+    "contribute": Rule(ACTIVE, None, frozenset({COORDINATOR})),
+    "report_completion": Rule(OPEN_STATUSES, COMPLETION_REPORTED, LEAD),
+    "accept_completion": Rule((COMPLETION_REPORTED,), COMPLETED, frozenset({REVIEWER})),
+    "return_completion": Rule((COMPLETION_REPORTED,), RETURNED, frozenset({REVIEWER})),
+    "request_extension": Rule(OPEN_STATUSES, None, LEAD),
+    "approve_extension": Rule(ACTIVE, None, frozenset({APPROVER})),
+    "refuse_extension": Rule(ACTIVE, None, frozenset({APPROVER})),
+    "escalate": Rule(OPEN_STATUSES, None, LEAD),
+    "decide_escalation": Rule(TASK_STATUSES, None, frozenset({APPROVER})),
+    "delegate": Rule(OPEN_STATUSES, IN_PROGRESS, LEAD),
+    "add_comment": Rule(TASK_STATUSES, None, LEAD | {COORDINATOR} | ISSUER_SIDE),
+    "cancel": Rule(ACTIVE, CANCELLED, frozenset({REVIEWER})),
+}
+# for recurring tasks, completion is reported per occurrence and the task itself stays open
+OCCURRENCE_ACTIONS = {"report_completion", "accept_completion", "return_completion"}
+
+
+def _who(action: str, completion_reporters: Collection[str]) -> frozenset[str]:
+    who = RULES[action].who
+    if action == "report_completion":
+        who = frozenset(
+            r for r in who
+            if (r == LEAD_HEAD and AGENCY_HEAD in completion_reporters)
+            or (r == LEAD_OFFICER and AGENCY_OFFICER in completion_reporters)
+        )
+    return who
+
+
+def allowed_actions(task: Task, actor: User | None, *, completion_reporters=DEFAULT_COMPLETION_REPORTERS) -> set[str]:
+    """The actions ``actor`` may take on ``task`` now (for showing buttons and forms)."""
+    rel = access.relations(actor, task)
+    out = set()
+    for action, rule in RULES.items():
+        if rel & _who(action, completion_reporters) and task.status in rule.from_states:
+            out.add(action)
+    if task.is_recurring:
+        # the occurrence, not the task, carries completion; see occurrence_actions
+        out -= OCCURRENCE_ACTIONS
+        out.discard("request_extension")
+    return out
+
+
+def _gate(task: Task, actor: User | None, action: str, completion_reporters=DEFAULT_COMPLETION_REPORTERS) -> None:
+    """Role check alone, before anything about the task (such as its occurrences) is looked at."""
+    rel = access.relations(actor, task)
+    if not rel:
+        raise NotAllowed(_("Không tìm thấy nhiệm vụ."), visible=False)
+    if not rel & _who(action, completion_reporters):
+        raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này đối với nhiệm vụ."))
+
+
+def _check(task: Task, actor: User | None, action: str, expected_version: int | None, *,
+           completion_reporters=DEFAULT_COMPLETION_REPORTERS, state: str | None = None) -> frozenset[str]:
+    _gate(task, actor, action, completion_reporters)
+    rel = access.relations(actor, task)
+    if expected_version is None or int(expected_version) != task.version:
+        raise StaleVersion(expected_version, task.version)
+    if (state or task.status) not in RULES[action].from_states:
+        raise NotAllowed(_("Thao tác không thực hiện được ở trạng thái hiện tại của nhiệm vụ."))
+    return rel
+
+
+def _jsonable(values: dict | None) -> dict | None:
+    if values is None:
+        return None
+    return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in values.items()}
+
+
+def _finish(dbsession: Session, task: Task, actor: User | None, action: str, before: dict | None,
+            after: dict | None, details: dict | None = None) -> None:
+    """Audit, bump the version, flush (a concurrent write surfaces as StaleVersion), publish."""
+    task.last_activity_at = now()
+    flag_modified(task, "last_activity_at")  # always an UPDATE, so the version moves even within one clock tick
+    dbsession.add(AuditEvent(
+        entity="task", entity_id=task.id, action=action,
+        actor_id=actor.id if actor else None, agency_id=actor.agency_id if actor else None,
+        before=_jsonable(before), after=_jsonable(after),
+    ))
+    try:
+        dbsession.flush()
+    except StaleDataError:
+        raise StaleVersion(None, -1) from None
+    events.publish(dbsession, events.TaskEvent(task.id, action, actor.id if actor else None, _jsonable(details or after or {})))
+
+
+def _set_status(task: Task, new: str) -> dict:
+    old = task.status
+    task.status = new
+    setattr(task, AUDITED_ATTR, True)  # this module writes the audit event itself
+    return {"status": old}
+
+
+def _require_text(value: str | None, field: str, fields: dict) -> str:
+    if not value or not str(value).strip():
+        fields[field] = _("Bắt buộc nhập.")
+        return ""
+    return str(value).strip()
+
+
+# -- the agency's side --------------------------------------------------------------------------
+
+
+def acknowledge(dbsession: Session, task: Task, actor: User, *, expected_version: int) -> Task:
+    """Mark the task received by the lead agency (đã tiếp nhận)."""
+    _check(task, actor, "acknowledge", expected_version)
+    before = _set_status(task, ACKNOWLEDGED)
+    _finish(dbsession, task, actor, "acknowledge", before, {"status": ACKNOWLEDGED})
+    return task
+
+
+def _attach(report: ProgressReport, attachments: Iterable) -> None:
+    for stored in attachments or ():
+        report.attachments.append(ProgressAttachment(
+            sha256=stored.sha256, filename=stored.filename, media_type=stored.media_type, size=stored.size,
+        ))
+
+
+def _target_values(task: Task, values: dict | None, fields: dict) -> list[TargetValue]:
+    if not values:
+        return []
+    known = {t.id for t in (task.directive_task.targets if task.directive_task else [])}
+    out = []
+    for target_id, value in values.items():
+        try:
+            target_id = int(target_id)
+            value = float(value)
+        except (TypeError, ValueError):
+            fields[f"target_{target_id}"] = _("Giá trị chỉ tiêu phải là số.")
+            continue
+        if target_id not in known:
+            fields[f"target_{target_id}"] = _("Chỉ tiêu không thuộc nhiệm vụ này.")
+            continue
+        out.append(TargetValue(target_id=target_id, value=value))
+    return out
+
+
+def report_progress(dbsession: Session, task: Task, actor: User, *, expected_version: int, percent: int,
+                    text: str, target_values: dict | None = None, attachments: Iterable = (),
+                    document_number: str | None = None, document_date: dt.date | None = None) -> ProgressReport:
+    """Record a progress report. From the lead agency it moves the task to in progress and sets its
+    percent; from a coordinating agency it is a contribution to the lead (the task is unchanged)."""
+    rel = access.relations(actor, task)
+    contribution = bool(rel & {COORDINATOR}) and not rel & LEAD
+    _check(task, actor, "contribute" if contribution else "report_progress", expected_version)
+    fields: dict[str, str] = {}
+    text = _require_text(text, "text", fields)
+    try:
+        percent = int(percent)
+        if not 0 <= percent <= 100:
+            raise ValueError
+    except (TypeError, ValueError):
+        fields["percent"] = _("Tỷ lệ hoàn thành là số nguyên từ 0 đến 100.")
+    values = _target_values(task, target_values, fields)
+    if document_date is not None and document_date > today():
+        fields["document_date"] = _("Ngày văn bản không được sau ngày hôm nay.")
+    if fields:
+        raise InvalidInput(fields)
+    report = ProgressReport(
+        task_id=task.id, agency_id=actor.agency_id, author_id=actor.id, percent=percent, text=text,
+        is_contribution=contribution, document_number=(document_number or None), document_date=document_date,
+        target_values=values,
+    )
+    _attach(report, attachments)
+    dbsession.add(report)
+    before: dict = {"percent_done": task.percent_done}
+    after: dict = {"percent": percent, "text": text, "contribution": contribution,
+                   "attachments": [a.filename for a in attachments or ()]}
+    if not contribution:
+        if task.status != IN_PROGRESS:
+            before.update(_set_status(task, IN_PROGRESS))
+            after["status"] = IN_PROGRESS
+        task.percent_done = percent
+        after["percent_done"] = percent
+    dbsession.flush()
+    after["report_id"] = report.id
+    _finish(dbsession, task, actor, "contribute" if contribution else "report_progress", before, after)
+    return report
+
+
+def report_completion(dbsession: Session, task: Task, actor: User, *, expected_version: int, text: str,
+                      occurrence_id: int | None = None, attachments: Iterable = (),
+                      document_number: str | None = None, document_date: dt.date | None = None,
+                      completion_reporters: Collection[str] = DEFAULT_COMPLETION_REPORTERS) -> Task:
+    """Report the task (or one occurrence of a recurring task) done. The completion date is today,
+    the day reported; it stands if the issuer accepts, and is cleared if the report is returned."""
+    _gate(task, actor, "report_completion", completion_reporters)
+    occurrence = _occurrence(dbsession, task, occurrence_id)
+    _check(task, actor, "report_completion", expected_version, completion_reporters=completion_reporters)
+    if occurrence is not None and occurrence.status != OCC_OPEN:
+        raise NotAllowed(_("Kỳ báo cáo này không ở trạng thái đang thực hiện."))
+    fields: dict[str, str] = {}
+    text = _require_text(text, "text", fields)
+    if fields:
+        raise InvalidInput(fields)
+    report = ProgressReport(
+        task_id=task.id, agency_id=actor.agency_id, author_id=actor.id, percent=100, text=text,
+        document_number=document_number or None, document_date=document_date,
+    )
+    _attach(report, attachments)
+    dbsession.add(report)
+    reported_on = today()
+    if occurrence is not None:
+        before = {"occurrence": occurrence.due_on, "status": occurrence.status}
+        occurrence.status, occurrence.completed_on = COMPLETION_REPORTED, reported_on
+        after = {"occurrence": occurrence.due_on, "occurrence_status": COMPLETION_REPORTED, "completed_on": reported_on}
+        before = {"occurrence": before["occurrence"], "occurrence_status": before["status"]}
+        refresh_next_deadline(dbsession, task)
+    else:
+        before = _set_status(task, COMPLETION_REPORTED)
+        before["completed_on"] = task.completed_on
+        task.completed_on = reported_on
+        task.percent_done = 100
+        after = {"status": COMPLETION_REPORTED, "completed_on": reported_on}
+    _finish(dbsession, task, actor, "report_completion", before, {**after, "text": text})
+    return task
+
+
+def request_extension(dbsession: Session, task: Task, actor: User, *, expected_version: int,
+                      proposed_deadline: dt.date | None, reason: str) -> Extension:
+    """Ask the issuer to move the deadline (xin gia hạn). One request may be pending at a time."""
+    _check(task, actor, "request_extension", expected_version)
+    fields: dict[str, str] = {}
+    reason = _require_text(reason, "reason", fields)
+    if task.is_recurring:
+        raise NotAllowed(_("Nhiệm vụ định kỳ không gia hạn theo cách này."))
+    if proposed_deadline is None:
+        fields["proposed_deadline"] = _("Bắt buộc nhập.")
+    elif proposed_deadline < today() or (task.deadline_in_force and proposed_deadline <= task.deadline_in_force):
+        fields["proposed_deadline"] = _("Thời hạn đề nghị phải sau thời hạn hiện hành và không trước hôm nay.")
+    if dbsession.scalar(select(Extension.id).where(Extension.task_id == task.id, Extension.status == PENDING)):
+        fields["proposed_deadline"] = _("Đã có một đề nghị gia hạn đang chờ xem xét.")
+    if fields:
+        raise InvalidInput(fields)
+    extension = Extension(
+        task_id=task.id, agency_id=actor.agency_id, requested_by_id=actor.id,
+        current_deadline=task.deadline_in_force, proposed_deadline=proposed_deadline, reason=reason,
+    )
+    dbsession.add(extension)
+    dbsession.flush()
+    _finish(dbsession, task, actor, "request_extension", {"deadline_in_force": task.deadline_in_force},
+            {"extension_id": extension.id, "proposed_deadline": proposed_deadline, "reason": reason})
+    return extension
+
+
+def escalate(dbsession: Session, task: Task, actor: User, *, expected_version: int, matter: str, proposal: str) -> Escalation:
+    """Raise a matter beyond the agency's authority (vượt thẩm quyền) with a proposal."""
+    _check(task, actor, "escalate", expected_version)
+    fields: dict[str, str] = {}
+    matter = _require_text(matter, "matter", fields)
+    proposal = _require_text(proposal, "proposal", fields)
+    if fields:
+        raise InvalidInput(fields)
+    escalation = Escalation(task_id=task.id, agency_id=actor.agency_id, raised_by_id=actor.id, matter=matter, proposal=proposal)
+    dbsession.add(escalation)
+    dbsession.flush()
+    _finish(dbsession, task, actor, "escalate", None, {"escalation_id": escalation.id, "matter": matter, "proposal": proposal})
+    return escalation
+
+
+def _may_receive_delegation(parent_agency: Agency, agency: Agency) -> bool:
+    """An agency's own units (below it in the tree) or agencies of a lower level (districts for a
+    department)."""
+    node = agency.parent
+    while node is not None:
+        if node.id == parent_agency.id:
+            return True
+        node = node.parent
+    return agency.kind.level > parent_agency.kind.level
+
+
+def delegate(dbsession: Session, task: Task, actor: User, *, expected_version: int, subtasks: list[dict]) -> list[Task]:
+    """Split the task into subtasks, each ``{"lead_agency": Agency, "content": str, "deadline": date|None}``,
+    for the lead agency's units or agencies below it, each due no later than the task itself."""
+    _check(task, actor, "delegate", expected_version)
+    fields: dict[str, str] = {}
+    if not subtasks:
+        fields["subtasks"] = _("Cần ít nhất một nhiệm vụ con.")
+    for i, spec in enumerate(subtasks):
+        agency, content, deadline = spec.get("lead_agency"), (spec.get("content") or "").strip(), spec.get("deadline")
+        if agency is None or agency.id == task.lead_agency_id or not _may_receive_delegation(task.lead_agency, agency):
+            fields[f"subtasks.{i}.lead_agency"] = _("Chỉ giao cho đơn vị trực thuộc hoặc cơ quan cấp dưới.")
+        if not content:
+            fields[f"subtasks.{i}.content"] = _("Bắt buộc nhập.")
+        if task.deadline_in_force is not None and (deadline is None or deadline > task.deadline_in_force):
+            fields[f"subtasks.{i}.deadline"] = _("Thời hạn không được sau thời hạn của nhiệm vụ cấp trên.")
+        elif deadline is not None and deadline < today():
+            fields[f"subtasks.{i}.deadline"] = _("Thời hạn không được trước hôm nay.")
+    if fields:
+        raise InvalidInput(fields)
+    created = []
+    for spec in subtasks:
+        deadline = spec.get("deadline")
+        child = Task(
+            directive_id=task.directive_id, parent=task, paragraph=task.paragraph, content=spec["content"].strip(),
+            lead_agency=spec["lead_agency"], report_to_id=task.lead_agency_id, status=ASSIGNED,
+            deadline_kind=DATE if deadline else ONGOING, original_deadline=deadline, deadline_in_force=deadline,
+        )
+        dbsession.add(child)
+        created.append(child)
+    dbsession.flush()
+    for child in created:
+        dbsession.add(AuditEvent(entity="task", entity_id=child.id, action="created", actor_id=actor.id,
+                                 agency_id=actor.agency_id, before=None,
+                                 after=_jsonable({"parent_id": task.id, "deadline_in_force": child.deadline_in_force})))
+    before, after = None, {"subtasks": [c.id for c in created]}
+    if task.status in (ASSIGNED, ACKNOWLEDGED, RETURNED):
+        before = _set_status(task, IN_PROGRESS)
+        after["status"] = IN_PROGRESS
+    _finish(dbsession, task, actor, "delegate", before, after)
+    for child in created:
+        events.publish(dbsession, events.TaskEvent(child.id, "created", actor.id, {"parent_id": task.id}))
+    return created
+
+
+def add_comment(dbsession: Session, task: Task, actor: User, *, expected_version: int, text: str) -> Comment:
+    """A remark seen by the issuer, the lead and the coordinating agencies."""
+    _check(task, actor, "add_comment", expected_version)
+    fields: dict[str, str] = {}
+    text = _require_text(text, "text", fields)
+    if fields:
+        raise InvalidInput(fields)
+    comment = Comment(task_id=task.id, author_id=actor.id, agency_id=actor.agency_id, text=text)
+    dbsession.add(comment)
+    dbsession.flush()
+    _finish(dbsession, task, actor, "comment", None, {"comment_id": comment.id, "text": text})
+    return comment
+
+
+# -- the issuer's side --------------------------------------------------------------------------
+
+
+def _occurrence(dbsession: Session, task: Task, occurrence_id: int | None) -> TaskOccurrence | None:
+    if task.is_recurring and occurrence_id is None:
+        raise InvalidInput({"occurrence_id": _("Chọn kỳ báo cáo.")})
+    if occurrence_id is None:
+        return None
+    occurrence = dbsession.get(TaskOccurrence, int(occurrence_id))
+    if occurrence is None or occurrence.task_id != task.id:
+        raise InvalidInput({"occurrence_id": _("Kỳ báo cáo không thuộc nhiệm vụ này.")})
+    return occurrence
+
+
+def accept_completion(dbsession: Session, task: Task, actor: User, *, expected_version: int,
+                      occurrence_id: int | None = None, note: str | None = None) -> Task:
+    """Accept the reported completion: the task (or occurrence) is completed as of the reported date."""
+    _gate(task, actor, "accept_completion")
+    occurrence = _occurrence(dbsession, task, occurrence_id)
+    if occurrence is not None:
+        _check(task, actor, "accept_completion", expected_version, state=COMPLETION_REPORTED)
+        if occurrence.status != COMPLETION_REPORTED:
+            raise NotAllowed(_("Kỳ báo cáo này chưa được báo cáo hoàn thành."))
+        occurrence.status = COMPLETED
+        _finish(dbsession, task, actor, "accept_completion",
+                {"occurrence": occurrence.due_on, "occurrence_status": COMPLETION_REPORTED},
+                {"occurrence": occurrence.due_on, "occurrence_status": COMPLETED, "note": note})
+        return task
+    _check(task, actor, "accept_completion", expected_version)
+    before = _set_status(task, COMPLETED)
+    _finish(dbsession, task, actor, "accept_completion", before,
+            {"status": COMPLETED, "completed_on": task.completed_on, "note": note})
+    return task
+
+
+def return_completion(dbsession: Session, task: Task, actor: User, *, expected_version: int, reason: str,
+                      occurrence_id: int | None = None) -> Task:
+    """Send the completion report back with a reason; the agency works on (state: returned)."""
+    _gate(task, actor, "return_completion")
+    occurrence = _occurrence(dbsession, task, occurrence_id)
+    fields: dict[str, str] = {}
+    if occurrence is not None:
+        _check(task, actor, "return_completion", expected_version, state=COMPLETION_REPORTED)
+        if occurrence.status != COMPLETION_REPORTED:
+            raise NotAllowed(_("Kỳ báo cáo này chưa được báo cáo hoàn thành."))
+        reason = _require_text(reason, "reason", fields)
+        if fields:
+            raise InvalidInput(fields)
+        before = {"occurrence": occurrence.due_on, "occurrence_status": occurrence.status, "completed_on": occurrence.completed_on}
+        occurrence.status, occurrence.completed_on = OCC_OPEN, None
+        refresh_next_deadline(dbsession, task)
+        _finish(dbsession, task, actor, "return_completion", before,
+                {"occurrence": occurrence.due_on, "occurrence_status": OCC_OPEN, "reason": reason})
+        return task
+    _check(task, actor, "return_completion", expected_version)
+    reason = _require_text(reason, "reason", fields)
+    if fields:
+        raise InvalidInput(fields)
+    before = _set_status(task, RETURNED)
+    before["completed_on"] = task.completed_on
+    task.completed_on = None
+    _finish(dbsession, task, actor, "return_completion", before, {"status": RETURNED, "completed_on": None, "reason": reason})
+    return task
+
+
+def _pending_extension(dbsession: Session, task: Task, extension_id) -> Extension:
+    extension = dbsession.get(Extension, int(extension_id)) if extension_id is not None else None
+    if extension is None or extension.task_id != task.id:
+        raise InvalidInput({"extension_id": _("Không tìm thấy đề nghị gia hạn.")})
+    if extension.status != PENDING:
+        raise NotAllowed(_("Đề nghị gia hạn này đã được xử lý."))
+    return extension
+
+
+def approve_extension(dbsession: Session, task: Task, actor: User, *, expected_version: int, extension_id: int,
+                      note: str | None = None) -> Extension:
+    """Approve the pending request: the proposed date becomes the deadline in force; the original
+    deadline is kept and the change is recorded in the deadline history."""
+    _check(task, actor, "approve_extension", expected_version)
+    extension = _pending_extension(dbsession, task, extension_id)
+    extension.status, extension.decided_by_id, extension.decided_at = APPROVED, actor.id, now()
+    extension.decision_note = note or None
+    before = {"deadline_in_force": task.deadline_in_force}
+    task.deadline_in_force = extension.proposed_deadline
+    setattr(task, REASON_ATTR, "extension")
+    setattr(task, EXTENSION_ATTR, extension.id)
+    _finish(dbsession, task, actor, "approve_extension", before,
+            {"deadline_in_force": task.deadline_in_force, "extension_id": extension.id, "note": note})
+    return extension
+
+
+def refuse_extension(dbsession: Session, task: Task, actor: User, *, expected_version: int, extension_id: int,
+                     note: str) -> Extension:
+    """Refuse the pending request, with a reason; the deadline stays."""
+    _check(task, actor, "refuse_extension", expected_version)
+    extension = _pending_extension(dbsession, task, extension_id)
+    fields: dict[str, str] = {}
+    note = _require_text(note, "note", fields)
+    if fields:
+        raise InvalidInput(fields)
+    extension.status, extension.decided_by_id, extension.decided_at, extension.decision_note = REFUSED, actor.id, now(), note
+    _finish(dbsession, task, actor, "refuse_extension", None, {"extension_id": extension.id, "note": note})
+    return extension
+
+
+def decide_escalation(dbsession: Session, task: Task, actor: User, *, expected_version: int, escalation_id: int,
+                      decision: str, new_task: dict | None = None) -> Escalation:
+    """Answer an escalation. ``new_task`` (``{"lead_agency", "content", "deadline"}``) creates a new
+    task under the same directive, linked from the escalation."""
+    _check(task, actor, "decide_escalation", expected_version)
+    escalation = dbsession.get(Escalation, int(escalation_id)) if escalation_id is not None else None
+    if escalation is None or escalation.task_id != task.id:
+        raise InvalidInput({"escalation_id": _("Không tìm thấy kiến nghị.")})
+    if escalation.status != OPEN:
+        raise NotAllowed(_("Kiến nghị này đã được trả lời."))
+    fields: dict[str, str] = {}
+    decision = _require_text(decision, "decision", fields)
+    if new_task is not None:
+        if new_task.get("lead_agency") is None:
+            fields["new_task.lead_agency"] = _("Chọn cơ quan chủ trì.")
+        if not (new_task.get("content") or "").strip():
+            fields["new_task.content"] = _("Bắt buộc nhập.")
+        if new_task.get("deadline") is not None and new_task["deadline"] < today():
+            fields["new_task.deadline"] = _("Thời hạn không được trước hôm nay.")
+    if fields:
+        raise InvalidInput(fields)
+    escalation.status, escalation.decision = DECIDED, decision
+    escalation.decided_by_id, escalation.decided_at = actor.id, now()
+    after: dict = {"escalation_id": escalation.id, "decision": decision}
+    if new_task is not None:
+        deadline = new_task.get("deadline")
+        created = Task(
+            directive_id=task.directive_id, paragraph=task.paragraph, content=new_task["content"].strip(),
+            lead_agency=new_task["lead_agency"], status=ASSIGNED, deadline_kind=DATE if deadline else ONGOING,
+            original_deadline=deadline, deadline_in_force=deadline,
+        )
+        dbsession.add(created)
+        dbsession.flush()
+        escalation.new_task_id = created.id
+        after["new_task_id"] = created.id
+        dbsession.add(AuditEvent(entity="task", entity_id=created.id, action="created", actor_id=actor.id,
+                                 agency_id=actor.agency_id, before=None,
+                                 after={"escalation_id": escalation.id, "from_task_id": task.id}))
+        events.publish(dbsession, events.TaskEvent(created.id, "created", actor.id, {"escalation_id": escalation.id}))
+    _finish(dbsession, task, actor, "decide_escalation", None, after)
+    return escalation
+
+
+def cancel(dbsession: Session, task: Task, actor: User | None, *, expected_version: int, reason: str) -> Task:
+    """Cancel the task and its open subtasks; cancelled tasks leave every statistic."""
+    _check(task, actor, "cancel", expected_version)
+    fields: dict[str, str] = {}
+    reason = _require_text(reason, "reason", fields)
+    if fields:
+        raise InvalidInput(fields)
+    before = _set_status(task, CANCELLED)
+    for occurrence in dbsession.scalars(select(TaskOccurrence).where(
+            TaskOccurrence.task_id == task.id, TaskOccurrence.status.in_((OCC_OPEN, COMPLETION_REPORTED)))):
+        occurrence.status = CANCELLED
+    _finish(dbsession, task, actor, "cancel", before, {"status": CANCELLED, "reason": reason})
+    for child in task.subtasks:
+        if child.status in ACTIVE:
+            old = _set_status(child, CANCELLED)
+            _finish(dbsession, child, actor, "cancel", old, {"status": CANCELLED, "reason": reason, "parent_id": task.id})
+    return task

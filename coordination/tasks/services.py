@@ -1,0 +1,116 @@
+"""Read services for the task pages and the API: loading a task for a user, its history, roll-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..accounts.models import User
+from ..clock import today as clock_today
+from . import access
+from .errors import NotAllowed
+from .models import (
+    CANCELLED,
+    COMPLETED,
+    TIMELINESS,
+    AuditEvent,
+    Comment,
+    DeadlineChange,
+    Escalation,
+    Extension,
+    ProgressReport,
+    Task,
+    TaskOccurrence,
+)
+from .queries import current_timeliness
+
+
+def completion_reporters(settings) -> tuple[str, ...]:
+    """``tasks.completion_reporters``: which agency roles may report completion (default both)."""
+    value = settings.get("tasks.completion_reporters") or "agency_head agency_officer"
+    return tuple(value.split())
+
+
+def task_for(dbsession: Session, task_id: int, actor: User | None) -> Task:
+    """The task if ``actor`` may read it; NotAllowed(visible=False) whether it is missing or hidden,
+    so a caller cannot tell the two apart."""
+    task = dbsession.get(Task, task_id)
+    if task is None or not access.can_read(actor, task):
+        raise NotAllowed("not found", visible=False)
+    return task
+
+
+@dataclass
+class Rollup:
+    count: int
+    by_status: dict[str, int]
+    by_timeliness: dict[str, int]
+    percent: int  # the mean percent done of the subtasks that are not cancelled
+
+
+def rollup(task: Task, today: dt.date | None = None) -> Rollup | None:
+    """The state of a delegated task's subtasks, for the parent's page; None without subtasks."""
+    children = [c for c in task.subtasks]
+    if not children:
+        return None
+    today = today or clock_today()
+    live = [c for c in children if c.status != CANCELLED]
+    by_timeliness = dict.fromkeys(TIMELINESS, 0)
+    for child in live:
+        by_timeliness[current_timeliness(child, today)] += 1
+    percent = round(sum(100 if c.status == COMPLETED else c.percent_done for c in live) / len(live)) if live else 0
+    return Rollup(count=len(children), by_status=dict(Counter(c.status for c in children)),
+                  by_timeliness=by_timeliness, percent=percent)
+
+
+def deadline_history(dbsession: Session, task: Task) -> list[DeadlineChange]:
+    return list(dbsession.scalars(select(DeadlineChange).where(DeadlineChange.task_id == task.id).order_by(DeadlineChange.valid_from, DeadlineChange.id)))
+
+
+def timeline(dbsession: Session, task: Task) -> list[AuditEvent]:
+    return list(dbsession.scalars(select(AuditEvent).where(AuditEvent.entity == "task", AuditEvent.entity_id == task.id).order_by(AuditEvent.id)))
+
+
+@dataclass
+class TaskDetail:
+    task: Task
+    reports: list[ProgressReport]
+    extensions: list[Extension]
+    escalations: list[Escalation]
+    comments: list[Comment]
+    deadlines: list[DeadlineChange]
+    occurrences: list[TaskOccurrence]
+    events: list[AuditEvent]
+    rollup: Rollup | None
+    timeliness: str | None
+
+
+def detail(dbsession: Session, task: Task, viewer: User | None = None) -> TaskDetail:
+    """Everything the task page and ``GET /api/v1/tasks/{id}`` show to ``viewer``.
+
+    Contributions of coordinating agencies are addressed to the lead agency, which consolidates
+    them into its own reports: the lead and the coordinators see them, the issuer does not."""
+    def rows(model, order):
+        return list(dbsession.scalars(select(model).where(model.task_id == task.id).order_by(order)))
+
+    reports = rows(ProgressReport, ProgressReport.id.desc())
+    events = timeline(dbsession, task)
+    if viewer is not None and not access.relations(viewer, task) & (access.LEAD | {access.COORDINATOR}):
+        reports = [r for r in reports if not r.is_contribution]
+        events = [e for e in events if e.action != "contribute"]
+    return TaskDetail(
+        task=task,
+        reports=reports,
+        extensions=rows(Extension, Extension.id.desc()),
+        escalations=rows(Escalation, Escalation.id.desc()),
+        comments=rows(Comment, Comment.id),
+        deadlines=deadline_history(dbsession, task),
+        occurrences=rows(TaskOccurrence, TaskOccurrence.due_on),
+        events=events,
+        rollup=rollup(task),
+        timeliness=None if task.is_recurring else current_timeliness(task),
+    )

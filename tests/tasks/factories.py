@@ -1,0 +1,61 @@
+"""Small factories for task tests: an issued directive and its tasks, made directly through the
+models (no dependency on the directives module's services)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from sqlalchemy import select
+
+from coordination.accounts.models import User
+from coordination.directives.models import Directive, DirectiveTask, DirectiveType, Target
+from coordination.organizations.models import Agency
+from coordination.tasks.models import ASSIGNED, DATE, ONGOING, RECURRING, Task
+
+_numbers = itertools.count(1000)
+
+
+def agency(dbsession, code: str) -> Agency:
+    return dbsession.scalar(select(Agency).where(Agency.code == code))
+
+
+def user(dbsession, login: str) -> User:
+    return dbsession.scalar(select(User).where(User.login == login))
+
+
+def directive(dbsession, *, issued_on: dt.date = dt.date(2025, 5, 25), subject: str = "Hỗ trợ người lao động") -> Directive:
+    """An issued Công văn of UBND tỉnh, signed by the chairman."""
+    kind = dbsession.scalar(select(DirectiveType).where(DirectiveType.code == "cong-van"))
+    obj = Directive(
+        type=kind, issuer=agency(dbsession, "UBND"), status="issued", register="UBND", symbol="UBND-KGVX",
+        year=issued_on.year, number=next(_numbers), place="Hưng Yên", issued_on=issued_on, subject=subject,
+        signer_name="Nguyễn Duy Hưng", signer_capacity="KT. CHỦ TỊCH, PHÓ CHỦ TỊCH",
+    )
+    dbsession.add(obj)
+    dbsession.flush()
+    return obj
+
+
+def task(dbsession, *, lead: str = "SLDTBXH", coordinating: tuple[str, ...] = ("STC",), deadline: dt.date | None = dt.date(2025, 8, 31),
+         directive_obj: Directive | None = None, content: str = "Tổ chức thực hiện chính sách hỗ trợ tiền thuê nhà",
+         targets: tuple[tuple[str, float], ...] = (), rrule: str | None = None, rrule_start: dt.date | None = None,
+         rrule_end: dt.date | None = None) -> Task:
+    """A task as issuing creates it: status assigned, original deadline = deadline in force."""
+    directive_obj = directive_obj or directive(dbsession)
+    dtask = DirectiveTask(directive=directive_obj, position=len(directive_obj.tasks), paragraph="2", content=content,
+                          lead_agency_id=agency(dbsession, lead).id)
+    for indicator, value in targets:
+        dtask.targets.append(Target(indicator=indicator, unit="%", value=value))
+    dbsession.add(dtask)
+    dbsession.flush()
+    kind = RECURRING if rrule else (DATE if deadline else ONGOING)
+    obj = Task(
+        directive=directive_obj, directive_task=dtask, paragraph="2", content=content, lead_agency=agency(dbsession, lead),
+        status=ASSIGNED, deadline_kind=kind, original_deadline=deadline, deadline_in_force=deadline,
+        coordinating_agencies=[agency(dbsession, c) for c in coordinating], rrule=rrule, rrule_start=rrule_start,
+        rrule_end=rrule_end,
+    )
+    dbsession.add(obj)
+    dbsession.flush()
+    return obj
