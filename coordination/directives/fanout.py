@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from ..clock import now
 from ..organizations.models import Agency
-from ..tasks.models import ASSIGNED, AuditEvent, Task
+from ..tasks.models import ASSIGNED, AuditEvent, Task, task_coordinators
+from .bulk import insert_rows
 from .deadlines import Deadline
 from .models import Directive, DirectiveTask
 
@@ -53,47 +53,54 @@ def check_leads(directive: Directive) -> None:
             raise EmptyLead(directive_task)
 
 
-def create_tasks(dbsession: Session, directive: Directive, issued_on: dt.date, actor_id: int | None) -> list[int]:
-    """Create the directive's tasks with their coordinators and a 'created' audit event each;
-    return the new task ids in the order of the written tasks and their lead agencies.
-
-    Tasks are added as ORM objects (one flush, batched INSERTs) rather than with a Core bulk
-    insert, so that flush-time hooks of the tasks domain (status history) see every new task.
-    """
+def task_rows(directive: Directive, issued_on: dt.date) -> tuple[list[dict], list[list[int]]]:
+    """The Task rows issuing creates, and for each its coordinating agency ids."""
+    rows: list[dict] = []
+    coordinators: list[list[int]] = []
     created_at = now()
-    tasks: list[Task] = []
     for directive_task in directive.tasks:
         deadline = Deadline.from_row(directive_task)
         due = deadline.first_due(issued_on)
-        coordinating = coordinating_agencies(directive_task)
         text = deadline.describe()[:300]
+        coordinating = [agency.id for agency in coordinating_agencies(directive_task)]
         for lead in lead_agencies(directive_task):
-            tasks.append(Task(
-                directive=directive, directive_task=directive_task, paragraph=directive_task.paragraph,
-                content=directive_task.content, lead_agency=lead, report_to_id=directive_task.report_to_id,
-                status=ASSIGNED, deadline_kind=deadline.kind, deadline_text=text, original_deadline=due,
-                deadline_in_force=due, rrule=deadline.rrule, rrule_start=deadline.start, rrule_end=deadline.end,
-                created_at=created_at,
-                coordinating_agencies=[agency for agency in coordinating if agency.id != lead.id],
-            ))
-    if not tasks:
+            rows.append({
+                "directive_id": directive.id, "directive_task_id": directive_task.id,
+                "paragraph": directive_task.paragraph, "content": directive_task.content,
+                "lead_agency_id": lead.id, "report_to_id": directive_task.report_to_id, "status": ASSIGNED,
+                "deadline_kind": deadline.kind, "deadline_text": text, "original_deadline": due,
+                "deadline_in_force": due, "rrule": deadline.rrule, "rrule_start": deadline.start,
+                "rrule_end": deadline.end, "created_at": created_at, "version": 1,
+            })
+            coordinators.append([agency_id for agency_id in coordinating if agency_id != lead.id])
+    return rows, coordinators
+
+
+def create_tasks(dbsession: Session, directive: Directive, issued_on: dt.date, actor_id: int | None) -> list[int]:
+    """Insert the directive's tasks with their coordinators and a 'created' audit event each;
+    return the new task ids in the order of the written tasks and their lead agencies.
+    The session holds no objects for the new rows (query them when needed)."""
+    rows, coordinators = task_rows(directive, issued_on)
+    if not rows:
         return []
-    dbsession.add_all(tasks)
-    dbsession.flush()
-    dbsession.execute(
-        insert(AuditEvent),
-        [
-            {
-                "at": created_at, "actor_id": actor_id, "agency_id": task.lead_agency_id, "entity": "task",
-                "entity_id": task.id, "action": "created", "before": None,
-                "after": {
-                    "directive_id": directive.id,
-                    "lead_agency_id": task.lead_agency_id,
-                    "coordinating_agency_ids": [agency.id for agency in task.coordinating_agencies],
-                    "deadline_in_force": task.deadline_in_force.isoformat() if task.deadline_in_force else None,
-                },
-            }
-            for task in tasks
-        ],
-    )
-    return [task.id for task in tasks]
+    # the new ids come back in no set order: (written task, lead agency) tells the rows apart
+    returned = insert_rows(dbsession, Task.__table__, rows, returning=("id", "directive_task_id", "lead_agency_id"))
+    id_of = {(directive_task_id, lead_id): task_id for task_id, directive_task_id, lead_id in returned}
+    ids = [id_of[(row["directive_task_id"], row["lead_agency_id"])] for row in rows]
+    links = [{"task_id": task_id, "agency_id": agency_id}
+             for task_id, agency_ids in zip(ids, coordinators) for agency_id in agency_ids]
+    insert_rows(dbsession, task_coordinators, links)
+    at = now()
+    insert_rows(dbsession, AuditEvent.__table__, [
+        {
+            "at": at, "actor_id": actor_id, "agency_id": row["lead_agency_id"], "entity": "task", "entity_id": task_id,
+            "action": "created", "before": None,
+            "after": {
+                "directive_id": directive.id, "lead_agency_id": row["lead_agency_id"],
+                "coordinating_agency_ids": agency_ids,
+                "deadline_in_force": row["deadline_in_force"].isoformat() if row["deadline_in_force"] else None,
+            },
+        }
+        for task_id, row, agency_ids in zip(ids, rows, coordinators)
+    ])
+    return ids

@@ -266,3 +266,15 @@ def test_a_draft_can_be_deleted_but_not_once_submitted(dbsession, demo):
     services.submit_directive(dbsession, again, clerk)
     with pytest.raises(WrongState):
         services.delete_draft(dbsession, again, clerk)
+
+
+def test_bulk_inserts_fill_python_side_defaults_like_the_orm(dbsession, demo, issue, frozen_day):
+    from coordination.directives.bulk import insert_rows
+
+    directive = issue(small()).directive
+    agency_id = directive.tasks[0].lead_agency_id
+    returned = insert_rows(dbsession, Task.__table__, [
+        {"directive_id": directive.id, "content": "Không ghi trạng thái.", "lead_agency_id": agency_id},
+    ], returning=("id", "status", "version", "paragraph"))
+    assert [row[1:] for row in returned] == [("assigned", 1, "")]
+    assert dbsession.get(Task, returned[0][0]).created_at is not None
