@@ -76,3 +76,30 @@ def test_pages_by_role(testapp, demo, login_name, pages):
 def test_anonymous_visitors_are_sent_to_the_login_page(testapp, demo):
     response = testapp.get("/directives", status=302)
     assert "/login" in response.location
+
+
+def test_an_incoming_document_is_read_by_the_agencies_it_is_handed_down_to(testapp, api_for, dbsession, frozen_day):
+    from tests.directives.test_attachments import PDF
+
+    clerk, leader = api_for("chuyenvien"), api_for("lanhdao")
+    document = clerk.post("/api/v1/external-documents", {
+        "type": "Công văn", "number": "3951/VPCP-KSTT", "date": "2020-05-20", "issuer": "Văn phòng Chính phủ",
+        "subject": "V/v thực hiện dịch vụ công trực tuyến"}, status=201).json
+    login(testapp, "chuyenvien")
+    page = testapp.get(f"/external-documents/{document['id']}")
+    form = next(f for f in page.forms.values() if f.action.endswith("/attachments"))
+    form["upload"] = ("3951.pdf", PDF, "application/pdf")
+    form.submit()
+    testapp.reset()
+    cover = clerk.post("/api/v1/directives", small(tasks=[{"content": "Triển khai.", "lead": "SLDTBXH", "coordinating": ["BHXH"],
+                                                           "forwards": document["id"]}]), status=201).json["id"]
+    path = f"/api/v1/external-documents/{document['id']}"
+    assert api_for("canbo.sldtbxh").get(path).status_int == 404   # not handed down yet
+    clerk.post(f"/api/v1/directives/{cover}/submit", status=200)
+    leader.post(f"/api/v1/directives/{cover}/issue", status=200)
+    fetched = api_for("canbo.sldtbxh").get(path, status=200).json
+    assert fetched["number"] == "3951/VPCP-KSTT"
+    assert api_for("canbo.stc").get(path).status_int == 404
+    login(testapp, "canbo.sldtbxh")
+    attachment = fetched["attachments"][0]
+    assert testapp.get(f"/external-documents/{document['id']}/attachments/{attachment['id']}").body == PDF
