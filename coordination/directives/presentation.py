@@ -51,6 +51,14 @@ def deadline_words(row) -> str:
     return Deadline.from_row(row).describe()
 
 
+def group_by_written_task(directive, tasks) -> list[tuple]:
+    """[(written task, [its tasks])] in the order of the document, for the task table."""
+    by_written: dict[int, list] = {}
+    for task in tasks:
+        by_written.setdefault(task.directive_task_id, []).append(task)
+    return [(written, by_written[written.id]) for written in directive.tasks if written.id in by_written]
+
+
 def body_paragraphs(body: str) -> list[str]:
     return [line.strip() for line in (body or "").splitlines() if line.strip()]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import deform
-from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.interfaces import IRoutesMapper
 from pyramid.response import FileResponse
 from pyramid.view import view_config
@@ -35,6 +35,7 @@ from .presentation import (
     TASK_STATUS_LABELS,
     body_paragraphs,
     deadline_words,
+    group_by_written_task,
     describe_fields,
     issuer_lines,
     register_filter,
@@ -203,6 +204,7 @@ def page_view(request):
         "page_title": directive.number_symbol or request.translate("Dự thảo văn bản"),
         "directive": directive,
         "tasks": tasks,
+        "task_groups": group_by_written_task(directive, tasks),
         "amendments": amendments,
         "added_tasks": added_tasks,
         "progress": progress,
@@ -358,6 +360,9 @@ def file_response(request, attachment):
     from urllib.parse import quote
 
     path = attachments.path_for(request.registry.settings["attachments.dir"], attachment.sha256)
+    if not path.is_file():
+        # the row outlived its file (restored database, lost volume): say so rather than fail
+        raise HTTPNotFound()
     response = FileResponse(str(path), request=request, content_type=attachment.media_type)
     ascii_name = attachment.filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
     response.headers["Content-Disposition"] = (
