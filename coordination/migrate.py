@@ -17,6 +17,15 @@ def alembic_config(url: str, connection=None) -> Config:
     return cfg
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave out of Alembic's model comparison what migrations make with raw SQL and the models do
+    not declare: the search index objects of directives (FTS5 tables on SQLite, a GIN expression
+    index on PostgreSQL)."""
+    from .directives.search import SEARCH_OBJECTS
+
+    return name not in SEARCH_OBJECTS
+
+
 def upgrade(url: str, revision: str = "head", connection=None) -> None:
     command.upgrade(alembic_config(url, connection), revision)
 

@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import pool
 
 from coordination.db import get_engine
+from coordination.migrate import include_object
 from coordination.models import Base
 
 config = context.config
@@ -26,6 +27,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
