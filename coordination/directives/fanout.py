@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import now
 from ..organizations.models import Agency
-from ..tasks.models import ASSIGNED, AuditEvent, Task, task_coordinators
+from ..tasks.models import ASSIGNED, AuditEvent, DeadlineChange, Task, TaskStatusHistory, task_coordinators
 from .bulk import insert_rows
 from .deadlines import Deadline
 from .models import Directive, DirectiveTask
@@ -87,10 +87,23 @@ def create_tasks(dbsession: Session, directive: Directive, issued_on: dt.date, a
     returned = insert_rows(dbsession, Task.__table__, rows, returning=("id", "directive_task_id", "lead_agency_id"))
     id_of = {(directive_task_id, lead_id): task_id for task_id, directive_task_id, lead_id in returned}
     ids = [id_of[(row["directive_task_id"], row["lead_agency_id"])] for row in rows]
-    links = [{"task_id": task_id, "agency_id": agency_id}
-             for task_id, agency_ids in zip(ids, coordinators) for agency_id in agency_ids]
+    # the coordinating tab pages through copies of status and deadline (see tasks.models)
+    links = [{"task_id": task_id, "agency_id": agency_id, "status": ASSIGNED,
+              "deadline_in_force": row["deadline_in_force"]}
+             for task_id, row, agency_ids in zip(ids, rows, coordinators) for agency_id in agency_ids]
     insert_rows(dbsession, task_coordinators, links)
     at = now()
+    # the starting point of the history that "status as of a past date" reads (tasks.history writes
+    # the same rows for tasks created through the ORM; these rows bypass it for speed)
+    insert_rows(dbsession, TaskStatusHistory.__table__, [
+        {"task_id": task_id, "occurrence_id": None, "status": ASSIGNED, "completed_on": None, "valid_from": at}
+        for task_id in ids
+    ])
+    insert_rows(dbsession, DeadlineChange.__table__, [
+        {"task_id": task_id, "deadline_in_force": row["deadline_in_force"], "valid_from": at,
+         "reason": "original", "extension_id": None}
+        for task_id, row in zip(ids, rows)
+    ])
     insert_rows(dbsession, AuditEvent.__table__, [
         {
             "at": at, "actor_id": actor_id, "agency_id": row["lead_agency_id"], "entity": "task", "entity_id": task_id,

@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..clock import now
+from ..clock import now, today
 from ..db import Base
 from ..organizations.models import Agency, AgencyGroup
 
@@ -74,7 +74,7 @@ class Directive(Base):
     place: Mapped[str] = mapped_column(String(120), default="")
     issued_on: Mapped[dt.date | None] = mapped_column(index=True)
     # the date the register sorts by: the issue date once issued, the day of drafting before
-    dated_on: Mapped[dt.date]
+    dated_on: Mapped[dt.date] = mapped_column(default=lambda ctx: ctx.get_current_parameters().get("issued_on") or today())
     subject: Mapped[str] = mapped_column(Text, default="")
     urgency: Mapped[str] = mapped_column(String(20), default="thuong")
     body: Mapped[str] = mapped_column(Text, default="")

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from .. import events
 from ..i18n import _
 from ..accounts.models import LEADER, User
 from ..clock import now, today
-from ..tasks.models import AuditEvent, Task
+from ..tasks.history import AUDITED_ATTR
+from ..tasks.models import AuditEvent, Task, TaskOccurrence
 from .amendments import CLOSED_TASK_STATUSES, apply_amendments
 from .drafting import save_draft  # noqa: F401  (re-exported: the services of the package)
 from .errors import DraftInvalid, NotPermitted, WrongState
@@ -159,7 +160,17 @@ def withdraw_directive(dbsession: Session, directive: Directive, actor: User, re
              "entity_id": task.id, "action": "cancelled", "before": {"status": task.status},
              "after": {"status": "cancelled", "reason": reason, "withdrawn_directive_id": directive.id}}
         )
+        # this function writes the task's audit row itself; the history hook still records the status
+        setattr(task, AUDITED_ATTR, True)
         task.status = "cancelled"
+    if tasks:
+        # a withdrawn recurring task has no further periods to answer for
+        dbsession.execute(
+            update(TaskOccurrence)
+            .where(TaskOccurrence.task_id.in_([task.id for task in tasks]),
+                   TaskOccurrence.status.not_in(CLOSED_TASK_STATUSES))
+            .values(status="cancelled")
+        )
     directive.status = WITHDRAWN
     directive.withdrawn_at = at
     directive.withdrawn_by_id = actor.id

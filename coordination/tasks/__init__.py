@@ -23,3 +23,4 @@ def includeme(config):
     config.scan(".views")
     config.scan(".api")
     config.scan(".calendar_views")
+    config.include(".openapi")

@@ -2,7 +2,7 @@
 status and deadline history, inbox indexes; audit rows made immutable by triggers.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-24 23:06:42.905608
 """
 
@@ -13,7 +13,7 @@ import coordination.db
 
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

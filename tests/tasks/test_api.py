@@ -202,3 +202,19 @@ def test_icalendar_feed_is_valid_and_token_scoped(testapp, dbsession, people, to
 def test_a_calendar_token_opens_nothing_else(testapp, token, task):
     secret = token("canbo.sldtbxh", scope="calendar")
     testapp.get(f"/api/v1/tasks/{task.id}", headers={"Authorization": f"Bearer {secret}"}, status=401)
+
+
+def test_openapi_documents_each_action_body_from_the_validating_schema(testapp, demo, dbsession):
+    from coordination.accounts.services import create_api_token
+    from coordination.accounts.models import User
+    from sqlalchemy import select
+
+    token = create_api_token(dbsession, dbsession.scalar(select(User).where(User.login == "canbo.sldtbxh")))
+    document = testapp.get("/api/v1/openapi.json", headers={"Authorization": f"Bearer {token}"}).json
+    bodies = document["paths"]["/api/v1/tasks/{id}/{action}"]["post"]["x-action-bodies"]
+    assert set(bodies) == {"acknowledge", "progress", "complete", "accept", "return", "extension", "escalate",
+                           "subtasks", "comments", "cancel"}
+    assert "version" in bodies["acknowledge"]["required"]
+    assert {"percent", "text", "version", "target_values", "attachments"} <= set(bodies["progress"]["properties"])
+    assert bodies["extension"]["properties"]["proposed_deadline"] == {"type": "string", "format": "date"}
+    assert bodies["subtasks"]["properties"]["subtasks"]["type"] == "array"
