@@ -150,9 +150,42 @@ def cmd_backup(env: Env, args) -> int:
     return 0
 
 
+def cmd_parse_directive(env: Env | None, args) -> int:
+    """Print a directive's structure; with -c the agencies are matched against the registry."""
+    import json
+
+    from ..importing.services import propose
+    from ..importing.sources import UnreadableDocument, extract_text
+
+    try:
+        text = extract_text(Path(args.path).read_bytes(), args.path)
+    except (OSError, UnreadableDocument) as exc:
+        print(f"coordination: {exc}", file=sys.stderr)
+        return 2
+    if env is None:
+        parsed = propose(None, text)
+    else:
+        parsed = env.run(lambda dbsession: propose(dbsession, text))
+    data = parsed.to_json()
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{data['type'] or '?'} {data['number'] or '(chưa có số)'} — {data['place'] or ''} {data['date'] or ''}")
+    print(f"Trích yếu: {data['subject']}")
+    print(f"Kính gửi: {'; '.join(data['recipients'])}")
+    print(f"Người ký: {data['signer']['capacity']!r} {data['signer']['name']}")
+    for ref in data["references"]:
+        print(f"Căn cứ: {ref['type'] or ''} {ref['number']} {ref['date'] or ''} {ref['issuer'] or ''}")
+    for task in data["tasks"]:
+        deadline = task["deadline_text"] or "—"
+        print(f"[{task['paragraph']}] chủ trì {task['lead']}; phối hợp {', '.join(task['coordinating']) or '—'}; "
+              f"hạn {task['deadline'] or '—'} ({deadline}) — {task['summary'][:90]}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coordination", description=__doc__)
-    parser.add_argument("-c", "--config", default="development.ini", help="settings file (default development.ini)")
+    parser.add_argument("-c", "--config", help="settings file (default development.ini)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("initdb", help="create or upgrade the database schema (alembic upgrade head)").set_defaults(func=cmd_initdb)
@@ -185,6 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="target file (default var/backups/coordination-<UTC time>.sqlite)")
     p.set_defaults(func=cmd_backup)
 
+    p = sub.add_parser("parse-directive", help="print the structure the importer reads from a directive file")
+    p.add_argument("path", help=".txt, .docx or PDF with a text layer")
+    p.add_argument("--json", action="store_true", help="the exact JSON of POST /api/v1/directives/parse")
+    p.set_defaults(func=cmd_parse_directive, needs_settings="optional")
+
     p = sub.add_parser("messages", help="refresh the English message catalog; list what is untranslated")
     p.set_defaults(func=cmd_messages, needs_settings=False)
 
@@ -196,7 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    env = load_env(args.config) if getattr(args, "needs_settings", True) else None
+    needs = getattr(args, "needs_settings", True)
+    if needs is True or (needs == "optional" and args.config):
+        env = load_env(args.config or "development.ini")
+    else:
+        env = None
     return args.func(env, args) or 0
 
 
