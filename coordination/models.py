@@ -5,3 +5,4 @@ from .db import Base  # noqa: F401
 from .directives.models import Directive, DirectiveTask, DirectiveType, Target  # noqa: F401
 from .organizations.models import Agency, AgencyGroup, AgencyKind  # noqa: F401
 from .tasks.models import AuditEvent, ProgressReport, Task  # noqa: F401
+from .reminders.models import Holiday, OutboxAttachment, OutboxAttempt, OutboxMessage  # noqa: F401
