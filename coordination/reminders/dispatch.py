@@ -20,7 +20,7 @@ import socket
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from email.message import EmailMessage
+from email.message import Message
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Engine
@@ -69,7 +69,7 @@ class DispatchSettings:
 class Outgoing:
     id: int
     to_address: str
-    message: EmailMessage
+    message: Message
     lease_until: dt.datetime
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email import encoders
+from email.header import Header
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
 
 from pyramid.settings import asbool
@@ -56,24 +61,38 @@ class MailSettings:
 
 
 def build_message(*, mail: MailSettings, to_address: str, to_name: str, subject: str, text: str,
-                  html: str | None, message_id: str, attachments=(), headers: dict | None = None) -> EmailMessage:
-    """A multipart/alternative mail (plain text first, HTML second), with attachments if any."""
-    message = EmailMessage()
-    message["From"] = mail.sender
-    message["To"] = formataddr((to_name, to_address)) if to_name else to_address
-    message["Subject"] = subject
+                  html: str | None, message_id: str, attachments=(), headers: dict | None = None) -> Message:
+    """A multipart/alternative mail (plain text first, HTML second), in multipart/mixed with any attachments.
+
+    Built with the classic ``email.mime`` API and ``Header`` objects on purpose: the newer
+    ``EmailMessage`` folds a long Vietnamese subject into encoded-words with the space between two
+    of them outside both, which mail readers drop ("Thương binh vàXã hội"; seen on CPython 3.11).
+    """
+    body = MIMEMultipart("alternative")
+    body.attach(MIMEText(text, "plain", "utf-8"))
+    if html:
+        body.attach(MIMEText(html, "html", "utf-8"))
+    message = body
+    if attachments:
+        message = MIMEMultipart("mixed")
+        message.attach(body)
+        for filename, content_type, data in attachments:
+            maintype, _, subtype = content_type.partition("/")
+            part = MIMEBase(maintype, subtype or "octet-stream")
+            part.set_payload(data)
+            encoders.encode_base64(part)
+            part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", filename))
+            message.attach(part)
+    sender_name, sender_address = parseaddr(mail.sender)
+    message["From"] = formataddr((sender_name, sender_address), "utf-8")
+    message["To"] = formataddr((to_name, to_address), "utf-8") if to_name else to_address
+    message["Subject"] = Header(subject, "utf-8")
     message["Date"] = format_datetime(now().astimezone(LOCAL_TZ))
     message["Message-ID"] = message_id
     # RFC 3834: tells vacation responders not to answer a machine
     message["Auto-Submitted"] = "auto-generated"
     for name, value in (headers or {}).items():
         message[name] = value
-    message.set_content(text)
-    if html:
-        message.add_alternative(html, subtype="html")
-    for filename, content_type, data in attachments:
-        maintype, _, subtype = content_type.partition("/")
-        message.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename)
     return message
 
 
@@ -105,7 +124,7 @@ class SmtpSender:
             raise
         return smtp
 
-    def send(self, message: EmailMessage, to_address: str) -> None:
+    def send(self, message: Message, to_address: str) -> None:
         """Hand ``message`` to the server; raises what smtplib raises. Returns once it is accepted."""
         if self._smtp is None:
             self._smtp = self._connect()

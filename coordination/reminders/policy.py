@@ -164,7 +164,7 @@ def _day(d: dt.date, n: int) -> dt.date:
 
 
 def schedule(deadline: dt.date, policy: ReminderPolicy, calendar: WorkingCalendar,
-             start: dt.date, end: dt.date, *, coordinating: bool = True) -> Iterator[Notice]:
+             start: dt.date, end: dt.date, *, coordinating: bool = False) -> Iterator[Notice]:
     """The notices of ``deadline`` whose sending day falls within [start, end], in no set order."""
     for days in (*policy.before_days, 0):
         scheduled = _day(deadline, -days)
@@ -198,7 +198,7 @@ def schedule(deadline: dt.date, policy: ReminderPolicy, calendar: WorkingCalenda
 
 
 def notices_due(deadline: dt.date, today: dt.date, policy: ReminderPolicy, calendar: WorkingCalendar,
-                *, since: dt.date | None = None, coordinating: bool = True) -> list[Notice]:
+                *, since: dt.date | None = None, coordinating: bool = False) -> list[Notice]:
     """The notices to send today for ``deadline``: at most one per track (lead, coordination).
 
     A notice is due if its sending day is today or, to catch up after a sweep that did not run, one
