@@ -7,7 +7,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..clock import LOCAL_TZ, now
@@ -83,12 +83,9 @@ def compile_daily_digests(dbsession: Session, settings, *, at: dt.datetime | Non
         digest_id = enqueue_one(dbsession, row)
         if digest_id is None:  # another run folded these already
             continue
-        dbsession.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_([m.id for m in messages]), OutboxMessage.status == HELD)
-            .values(status=DIGESTED, digest_id=digest_id)
-            .execution_options(synchronize_session=False)
-        )
+        for message in messages:
+            message.status = DIGESTED
+            message.digest_id = digest_id
         result.digests += 1
         result.items += len(messages)
     dbsession.flush()

@@ -253,8 +253,9 @@ def dispatch(engine: Engine, settings, *, worker: str | None = None, max_batches
     sender = sender or SmtpSender(mail)
     sources = sources if sources is not None else load_sources(settings)
     result = DispatchResult()
-    # sending one mail may take up to the SMTP timeout: do not start one the lease cannot cover
-    margin = dt.timedelta(seconds=mail.timeout + 5)
+    # sending one mail takes a few exchanges, each up to the SMTP timeout: do not start one the
+    # lease may not cover (another dispatcher would then take the row over and send it too)
+    margin = dt.timedelta(seconds=2 * mail.timeout)
     batches = 0
     try:
         while max_batches is None or batches < max_batches:

@@ -157,9 +157,11 @@ def live(live_url, smtp):
     engine.dispose()
 
 
-def write_ini(path, settings: dict) -> str:
+def write_ini(path, settings: dict, *, server_port: int | None = None) -> str:
     """A settings file for ``coordination -c`` subprocesses and in-process command-line runs."""
     lines = ["[app:main]", "use = egg:coordination", "session.secret = test-secret-" + "x" * 40]
     lines += [f"{key} = {value}" for key, value in settings.items()]
+    if server_port:
+        lines += ["", "[server:main]", "use = egg:waitress#main", f"listen = 127.0.0.1:{server_port}"]
     path.write_text("\n".join(lines), encoding="utf-8")
     return str(path)
