@@ -39,7 +39,7 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[str] = mapped_column(String(30), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"), index=True)
     # an occurrence of a recurring task (the lifecycle's task_occurrences); no foreign key on purpose
     occurrence_id: Mapped[int | None]
@@ -61,7 +61,7 @@ class OutboxMessage(Base):
     sent_at: Mapped[dt.datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
-    digest_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"), index=True)
+    digest_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"))
 
     attempt_log: Mapped[list[OutboxAttempt]] = relationship(
         back_populates="message", order_by="OutboxAttempt.id", cascade="all, delete-orphan"

@@ -53,6 +53,7 @@ class Directory:
             select(Agency.id, Agency.name, Agency.email, Agency.parent_id, Agency.active)
         ).all()
         self._agencies = {row.id: row for row in agencies}
+        self._mailboxes: dict[int, list[Recipient]] = {}
         self._children: dict[int, list[int]] = defaultdict(list)
         for row in agencies:
             if row.parent_id is not None:
@@ -63,10 +64,13 @@ class Directory:
         return row.name if row else ""
 
     def _mailbox(self, agency_id: int) -> list[Recipient]:
-        row = self._agencies.get(agency_id)
-        if row is None or not row.active or not (row.email or "").strip():
-            return []
-        return [Recipient(f"a{agency_id}", row.email.strip(), row.name, agency_id)]
+        if agency_id not in self._mailboxes:
+            row = self._agencies.get(agency_id)
+            found = []
+            if row is not None and row.active and (row.email or "").strip():
+                found = [Recipient(f"a{agency_id}", row.email.strip(), row.name, agency_id)]
+            self._mailboxes[agency_id] = found
+        return list(self._mailboxes[agency_id])
 
     def _role(self, agency_id: int, role: str) -> list[Recipient]:
         return list(self._by_agency_role.get((agency_id, role), ()))

@@ -74,11 +74,18 @@ def run_sweep(dbsession: Session, settings, *, at: dt.datetime | None = None, so
     sources = sources if sources is not None else load_sources(settings)
 
     due: list[tuple[DueItem, Notice]] = []
+    # many items share a deadline: classify each (deadline, since, coordinating) once. A creation
+    # day older than any notice the window can hold changes nothing and is left out of the key.
+    oldest_relevant = today - dt.timedelta(days=policy.catch_up_days + 45)
+    classified: dict[tuple, list[Notice]] = {}
     for source in sources:
         for item in source.due_items(dbsession, dates):
             result.items += 1
-            for notice in notices_due(item.deadline, today, policy, calendar, since=item.since,
-                                      coordinating=bool(item.coordinating_agency_ids)):
+            since = item.since if item.since is not None and item.since > oldest_relevant else None
+            key = (item.deadline, since, bool(item.coordinating_agency_ids))
+            if key not in classified:
+                classified[key] = notices_due(item.deadline, today, policy, calendar, since=since, coordinating=key[2])
+            for notice in classified[key]:
                 due.append((item, notice))
     result.notices = len(due)
     if not due:

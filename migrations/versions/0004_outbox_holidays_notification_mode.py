@@ -68,8 +68,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('dedup_key', name=op.f('uq_outbox_messages_dedup_key'))
     )
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_messages_digest_id'), ['digest_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbox_messages_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_messages_recipient_user_id'), ['recipient_user_id'], unique=False)
         batch_op.create_index('ix_outbox_messages_status_next', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_messages_task_id'), ['task_id'], unique=False)
@@ -126,8 +124,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_outbox_messages_task_id'))
         batch_op.drop_index('ix_outbox_messages_status_next')
         batch_op.drop_index(batch_op.f('ix_outbox_messages_recipient_user_id'))
-        batch_op.drop_index(batch_op.f('ix_outbox_messages_kind'))
-        batch_op.drop_index(batch_op.f('ix_outbox_messages_digest_id'))
 
     op.drop_table('outbox_messages')
     op.drop_table('holidays')
