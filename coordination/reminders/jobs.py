@@ -23,7 +23,6 @@ import datetime as dt
 import logging
 import pickle
 import signal
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -234,6 +233,3 @@ def run_scheduler(settings, *, install_signals: bool = True) -> int:
     log.info("scheduler stopped")
     return 0
 
-
-def job_functions() -> dict[str, Callable]:
-    return {spec.id: globals()[spec.func.rpartition(":")[2]] for spec in JOBS}

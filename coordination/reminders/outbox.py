@@ -10,7 +10,8 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 
-from sqlalchemy import func, select, text
+from sqlalchemy import String, any_, cast, func, literal, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, selectinload
 
 from ..clock import now
@@ -100,6 +101,17 @@ def _enqueue_postgresql(dbsession: Session, rows: list[dict]) -> list:
     return written
 
 
+def _queued_keys(dbsession: Session, keys: list[str]) -> set[str]:
+    column = OutboxMessage.__table__.c.dedup_key
+    postgresql = dbsession.get_bind().dialect.name == "postgresql"
+    found: set[str] = set()
+    for start in range(0, len(keys), 5000):
+        chunk = keys[start:start + 5000]
+        condition = column == any_(cast(literal(chunk, ARRAY(String)), ARRAY(String))) if postgresql else column.in_(chunk)
+        found.update(dbsession.execute(select(column).where(condition)).scalars())
+    return found
+
+
 def enqueue(dbsession: Session, rows: Iterable[dict]) -> list:
     """Queue ``rows`` (from ``message_row``) in the caller's transaction; return the rows written
     (each with ``id`` and ``kind``).
@@ -109,6 +121,12 @@ def enqueue(dbsession: Session, rows: Iterable[dict]) -> list:
     the second writer wait for the first and then skip).
     """
     rows = [{key: row[key] for key in _COLUMNS} for row in rows]
+    if not rows:
+        return []
+    # most sweeps of a day find their mails queued by the first: a read of the unique index is
+    # much cheaper than thousands of inserts that end in a conflict (which still decides races)
+    queued = _queued_keys(dbsession, [row["dedup_key"] for row in rows])
+    rows = [row for row in rows if row["dedup_key"] not in queued]
     if not rows:
         return []
     if dbsession.get_bind().dialect.name == "postgresql":

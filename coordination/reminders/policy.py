@@ -217,6 +217,11 @@ def notices_due(deadline: dt.date, today: dt.date, policy: ReminderPolicy, calen
     return sorted(latest.values(), key=lambda n: n.track)
 
 
+def earliest_scheduled(today: dt.date, policy: ReminderPolicy) -> dt.date:
+    """No notice sent within the sweep's window was scheduled before this day."""
+    return _day(today, -policy.catch_up_days - _MAX_NON_WORKING_RUN)
+
+
 def _days_sent_within(start: dt.date, end: dt.date, shift) -> list[dt.date]:
     """Every day whose notices, shifted by ``shift``, are sent within [start, end]."""
     days = []

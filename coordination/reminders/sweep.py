@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -29,7 +30,8 @@ from ..directives.models import Directive
 from .holidays import load_calendar
 from .outbox import enqueue, message_row
 from .policy import (
-    COORDINATING, ESCALATION, OVERDUE, Notice, ReminderPolicy, candidate_deadlines, notices_due, unique_key,
+    COORDINATING, ESCALATION, OVERDUE, Notice, ReminderPolicy, candidate_deadlines, earliest_scheduled, notices_due,
+    unique_key,
 )
 from .recipients import Directory, Recipient
 from .sources import DueItem, load_sources
@@ -46,14 +48,16 @@ class SweepResult:
     notices: int = 0        # notices due (before recipients)
     queued: int = 0         # outbox rows written now (the rest were queued before)
     by_kind: Counter = field(default_factory=Counter)
+    seconds: dict = field(default_factory=dict)  # read (the due items), decide, write (the outbox)
 
     def summary(self) -> str:
         if self.skipped:
             return f"sweep {self.today.isoformat()}: {self.skipped}"
         kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.by_kind.items())) or "none new"
+        took = sum(self.seconds.values())
         return (
             f"sweep {self.today.isoformat()}: {self.dates} deadline dates, {self.items} open items due, "
-            f"{self.notices} notices, {self.queued} mails queued ({kinds})"
+            f"{self.notices} notices, {self.queued} mails queued ({kinds}) in {took:.2f} s"
         )
 
 
@@ -68,27 +72,31 @@ def run_sweep(dbsession: Session, settings, *, at: dt.datetime | None = None, so
     if local.hour < policy.send_from_hour:
         result.skipped = f"before {policy.send_from_hour:02d}:00, nothing is sent at night"
         return result
+    started = time.perf_counter()
     calendar = load_calendar(dbsession, today - dt.timedelta(days=policy.catch_up_days), today)
     dates = candidate_deadlines(today, policy, calendar)
     result.dates = len(dates)
     sources = sources if sources is not None else load_sources(settings)
 
+    mark = time.perf_counter()
+    items = [item for source in sources for item in source.due_items(dbsession, dates)]
+    reading = time.perf_counter() - mark
+    result.items = len(items)
+
     due: list[tuple[DueItem, Notice]] = []
     # many items share a deadline: classify each (deadline, since, coordinating) once. A creation
-    # day older than any notice the window can hold changes nothing and is left out of the key.
-    oldest_relevant = today - dt.timedelta(days=policy.catch_up_days + 45)
+    # day before any notice the window can hold changes nothing and is left out of the key.
+    earliest = earliest_scheduled(today, policy)
     classified: dict[tuple, list[Notice]] = {}
-    for source in sources:
-        for item in source.due_items(dbsession, dates):
-            result.items += 1
-            since = item.since if item.since is not None and item.since > oldest_relevant else None
-            key = (item.deadline, since, bool(item.coordinating_agency_ids))
-            if key not in classified:
-                classified[key] = notices_due(item.deadline, today, policy, calendar, since=since, coordinating=key[2])
-            for notice in classified[key]:
-                due.append((item, notice))
+    for item in items:
+        since = item.since if item.since is not None and item.since > earliest else None
+        key = (item.deadline, since, bool(item.coordinating_agency_ids))
+        if key not in classified:
+            classified[key] = notices_due(item.deadline, today, policy, calendar, since=since, coordinating=key[2])
+        due.extend((item, notice) for notice in classified[key])
     result.notices = len(due)
     if not due:
+        result.seconds = {"read": reading, "decide": time.perf_counter() - started - reading, "write": 0.0}
         return result
 
     directory = Directory(dbsession)
@@ -112,7 +120,10 @@ def run_sweep(dbsession: Session, settings, *, at: dt.datetime | None = None, so
             ))
     # one order for every sweep: two concurrent sweeps then wait for each other, never deadlock
     rows.sort(key=lambda row: row["dedup_key"])
+    writing = time.perf_counter()
     written = enqueue(dbsession, rows)
+    done = time.perf_counter()
+    result.seconds = {"read": reading, "decide": writing - started - reading, "write": done - writing}
     result.queued = len(written)
     result.by_kind = Counter(row.kind for row in written)
     log.info(result.summary())

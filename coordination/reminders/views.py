@@ -8,6 +8,7 @@ from pyramid.view import view_config
 
 from ..clock import today
 from ..forms import make_form
+from ..i18n import _
 from ..paths import template
 from ..security import ADMINISTER, VIEW
 from . import holidays, outbox, preferences
@@ -15,13 +16,13 @@ from .forms import HolidaySchema, NotificationSchema
 from .models import OUTBOX_STATUSES, Holiday, OutboxMessage
 
 STATUS_LABELS = {
-    "held": "Chờ thư tổng hợp",
-    "pending": "Chờ gửi",
-    "sending": "Đang gửi",
-    "sent": "Đã gửi",
-    "failed": "Gửi lỗi",
-    "cancelled": "Đã hủy (không còn phù hợp)",
-    "digested": "Đã gộp vào thư tổng hợp",
+    "held": _("Chờ thư tổng hợp"),
+    "pending": _("Chờ gửi"),
+    "sending": _("Đang gửi"),
+    "sent": _("Đã gửi"),
+    "failed": _("Gửi lỗi"),
+    "cancelled": _("Đã hủy (không còn phù hợp)"),
+    "digested": _("Đã gộp vào thư tổng hợp"),
 }
 
 

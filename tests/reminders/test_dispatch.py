@@ -262,3 +262,32 @@ def test_implicit_tls(live, certificate):
         assert len(server.mailbox.messages) == 1
     finally:
         server.stop()
+
+
+def test_two_sweeps_at_once_queue_nothing_twice(live):
+    from coordination.reminders import jobs
+
+    with live.session() as session:
+        for n in range(30):
+            task(session, deadline=D(2026, 12, 17), lead=("SLDTBXH", "STC", "STTTT")[n % 3])
+    runtime = jobs.Runtime(live.settings, live.engine)
+    start = threading.Barrier(2)
+    results, errors = [], []
+
+    def sweep():
+        try:
+            start.wait()
+            results.append(jobs.sweep_once(runtime, at=MONDAY))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert sorted(result.queued for result in results) == [0, 30]  # one sweep wrote, the other found all written
+    with live.read() as session:
+        keys = session.scalars(select(OutboxMessage.dedup_key)).all()
+    assert len(keys) == len(set(keys)) == 30

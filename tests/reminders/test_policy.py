@@ -7,7 +7,7 @@ import pytest
 
 from coordination.reminders.policy import (
     BEFORE, COORDINATING, DUE, OVERDUE, ReminderPolicy, WorkingCalendar, candidate_deadlines, describe_delay,
-    notices_due,
+    earliest_scheduled, notices_due,
 )
 
 D = dt.date
@@ -130,8 +130,10 @@ def test_the_sweep_date_set_covers_every_deadline_with_a_notice_due():
         dates = candidate_deadlines(today, policy, calendar)
         for delta in range(-450, 60):
             deadline = today + dt.timedelta(days=delta)
-            if notices_due(deadline, today, policy, calendar, coordinating=True):
+            notices = notices_due(deadline, today, policy, calendar, coordinating=True)
+            if notices:
                 assert deadline in dates, (today, deadline)
+                assert all(n.scheduled_on >= earliest_scheduled(today, policy) for n in notices)
 
 
 def test_the_sweep_date_set_stays_small():

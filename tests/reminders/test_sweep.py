@@ -4,6 +4,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from coordination import clock
+
 from coordination.reminders.models import HELD, PENDING, OutboxMessage
 from coordination.reminders.sources import DueItem, TaskSource, obsolete_messages
 from coordination.reminders.sweep import run_sweep
@@ -34,6 +36,20 @@ def test_a_reminder_is_queued_on_its_threshold_for_the_lead_agencys_officers(dbs
     assert row.dedup_key == f"task:{due.id}:before:3:2026-12-17:u{officer.id}"
     assert (row.task_id, row.due_on, row.recipient_user_id, row.subject) == (due.id, D(2026, 12, 17), officer.id, None)
     assert result.queued == 1 and result.by_kind == {"before": 1}
+
+
+def test_the_seven_day_threshold_at_its_boundaries_with_a_frozen_clock(dbsession, demo):
+    task(dbsession, deadline=D(2026, 12, 23))  # Wednesday: 7 days before is Wednesday 16
+    for moment, expected in (
+        ("2026-12-15T23:59", []),                 # the day before: nothing
+        ("2026-12-16T06:59", []),                 # the day itself, before 07:00: nothing yet
+        ("2026-12-16T07:00", [("before", 7)]),
+        ("2026-12-16T18:00", [("before", 7)]),    # later that day: nothing new
+        ("2026-12-17T08:00", [("before", 7)]),
+    ):
+        with clock.frozen(dt.datetime.fromisoformat(moment)):
+            run_sweep(dbsession, {})
+        assert [(r.kind, r.threshold) for r in rows(dbsession)] == expected, moment
 
 
 def test_running_the_sweep_twice_queues_nothing_twice(dbsession, demo):
