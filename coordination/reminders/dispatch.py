@@ -153,16 +153,27 @@ def claim(session: Session, settings, worker: str, *, config: DispatchSettings |
             row.claimed_by = None
             row.lease_until = None
     ready = [row for row in ready if row.id not in stale]
-    _render_missing(session, ready, settings)
 
     outgoing = []
+    context = _RenderContext(session, ready, settings)
     for row in ready:
-        message = build_message(
-            mail=mail, to_address=row.to_address, to_name=row.to_name, subject=row.subject,
-            text=row.body_text or "", html=row.body_html, message_id=row.message_id(mail.domain),
-            attachments=[(a.filename, a.content_type, a.data) for a in row.attachments],
-            headers={"X-Coordination-Outbox": str(row.id)},
-        )
+        # one row that cannot be written (a bug, a bad address) must not hold back the others
+        try:
+            if row.subject is None:
+                row.subject, row.body_text, row.body_html = context.render(row)
+            message = build_message(
+                mail=mail, to_address=row.to_address, to_name=row.to_name, subject=row.subject,
+                text=row.body_text or "", html=row.body_html, message_id=row.message_id(mail.domain),
+                attachments=[(a.filename, a.content_type, a.data) for a in row.attachments],
+                headers={"X-Coordination-Outbox": str(row.id)},
+            )
+        except Exception as error:  # noqa: BLE001 - recorded on the row, shown on the admin page
+            log.exception("outbox %s cannot be written", row.id)
+            note = f"không soạn được thư: {type(error).__name__}: {error}"[:2000]
+            row.attempts += 1
+            session.add(OutboxAttempt(message_id=row.id, worker=worker, ok=False, error=note))
+            _give_up(row, note)
+            continue
         outgoing.append(Outgoing(row.id, row.to_address, message, lease_until))
     session.flush()
     return outgoing, len(stale)
@@ -175,22 +186,22 @@ def _give_up(row: OutboxMessage, error: str) -> None:
     row.lease_until = None
 
 
-def _render_missing(session: Session, rows: list[OutboxMessage], settings) -> None:
-    """Reminder rows are queued without a body: write it now, from the task as it is today, and
-    keep it on the row so that a resend after a crash is the same mail."""
-    todo = [row for row in rows if row.subject is None]
-    if not todo:
-        return
-    ctx = MailContext.from_settings(settings)
-    today = now().astimezone(LOCAL_TZ).date()
-    facts = load_task_facts(session, [row.task_id for row in todo if row.task_id is not None])
-    names = agency_names(session, [row.recipient_agency_id for row in todo])
-    for row in todo:
-        task_facts = facts.get(row.task_id)
-        if task_facts is None:  # cannot happen for a row that passed obsolete_messages
+class _RenderContext:
+    """Reminder rows are queued without a body: it is written when they are claimed, from the task
+    as it is that day, and kept on the row so that a resend after a crash is the same mail."""
+
+    def __init__(self, session: Session, rows: list[OutboxMessage], settings):
+        todo = [row for row in rows if row.subject is None]
+        self.ctx = MailContext.from_settings(settings)
+        self.today = now().astimezone(LOCAL_TZ).date()
+        self.facts = load_task_facts(session, [row.task_id for row in todo if row.task_id is not None])
+        self.names = agency_names(session, [row.recipient_agency_id for row in todo])
+
+    def render(self, row: OutboxMessage) -> tuple[str, str, str]:
+        facts = self.facts.get(row.task_id)
+        if facts is None:
             raise LookupError(f"outbox row {row.id} names no task")
-        content = notice_content(row, task_facts, today, ctx, names.get(row.recipient_agency_id, ""))
-        row.subject, row.body_text, row.body_html = render(content)
+        return render(notice_content(row, facts, self.today, self.ctx, self.names.get(row.recipient_agency_id, "")))
 
 
 def _record_success(engine: Engine, outgoing: Outgoing, worker: str) -> None:

@@ -291,3 +291,15 @@ def test_two_sweeps_at_once_queue_nothing_twice(live):
     with live.read() as session:
         keys = session.scalars(select(OutboxMessage.dedup_key)).all()
     assert len(keys) == len(set(keys)) == 30
+
+
+def test_a_mail_that_cannot_be_written_fails_alone_and_the_others_go(live, smtp):
+    task_id = queue_reminder(live)
+    person = Recipient("a0", "hop-thu@example.gov.vn", "Hộp thư thử", None)
+    with live.session() as session:
+        enqueue(session, [message_row(dedup_key="test:unknown-kind", kind="unknown", to=person, task_id=task_id)])
+    clock.set_now(MONDAY)
+    assert dispatch(live.engine, live.settings).sent == 1
+    broken = [row for row in outbox(live) if row.kind == "unknown"][0]
+    assert broken.status == FAILED and broken.last_error.startswith("không soạn được thư: ValueError")
+    assert [m["To"].addresses[0].addr_spec for m in smtp.mailbox.messages] == ["canbo.sldtbxh@hungyen.gov.vn"]
