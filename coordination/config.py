@@ -72,7 +72,7 @@ def includeme(config):
     config.include(".security")
     config.include(".views")
     config.include(".routes")
-    for domain in (".organizations", ".accounts", ".importing", ".directives", ".tasks", ".reports"):
+    for domain in (".organizations", ".accounts", ".importing", ".directives", ".tasks", ".reports", ".reminders"):
         config.include(domain)
     config.add_static_view("static", str(STATIC), cache_max_age=3600)
     config.add_static_view("deform_static", "deform:static", cache_max_age=3600)

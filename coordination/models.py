@@ -30,3 +30,4 @@ from .tasks.models import (  # noqa: F401
     TargetValue,
 )
 from .reports.models import StoredReport  # noqa: F401
+from .reminders.models import Holiday, OutboxAttachment, OutboxAttempt, OutboxMessage  # noqa: F401

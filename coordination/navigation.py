@@ -28,6 +28,9 @@ NAV = (
     NavItem("Cơ quan", "admin_agencies", (ADMIN,)),
     NavItem("Nhóm cơ quan", "admin_groups", (ADMIN,)),
     NavItem("Người dùng", "admin_users", (ADMIN,)),
+    NavItem("Ngày nghỉ lễ", "admin_holidays", (ADMIN,)),
+    NavItem("Hộp thư đi", "admin_outbox", (ADMIN,)),
+    NavItem("Nhận thông báo", "notification_settings", (LEADER, CLERK, AGENCY_HEAD, AGENCY_OFFICER)),
 )
 
 

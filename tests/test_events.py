@@ -1,7 +1,11 @@
+from collections import defaultdict
+
 from coordination import events
 
 
-def test_published_events_reach_their_subscribers_in_order_and_only_theirs():
+def test_published_events_reach_their_subscribers_in_order_and_only_theirs(monkeypatch):
+    # an empty registry: the application's own subscribers (reminders) are not under test here
+    monkeypatch.setattr(events, "_handlers", defaultdict(list))
     seen = []
 
     @events.subscriber(events.TaskEvent)

@@ -21,6 +21,11 @@ ROLES = (ADMIN, LEADER, CLERK, AGENCY_HEAD, AGENCY_OFFICER)
 
 LANGUAGES = ("vi", "en")
 
+# how a user receives reminders (overdue and escalation notices are always sent at once)
+IMMEDIATE = "immediate"
+DIGEST = "digest"
+NOTIFICATION_MODES = (IMMEDIATE, DIGEST)
+
 
 class UserRole(Base):
     __tablename__ = "user_roles"
@@ -43,6 +48,7 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(5), default="vi")
     # bumped at logout and password change: every cookie carrying an older value stops working
     session_generation: Mapped[int] = mapped_column(default=0)
+    notification_mode: Mapped[str] = mapped_column(String(10), default=IMMEDIATE, server_default=IMMEDIATE)
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
 
     agency: Mapped[Agency] = relationship(lazy="joined")

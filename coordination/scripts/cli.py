@@ -119,12 +119,33 @@ def cmd_serve(env: Env, args) -> int:
 
 
 def cmd_up(env: Env, args) -> int:
-    """initdb + demo + serve: what the README's first command runs."""
+    """initdb + demo + serve, with the scheduler beside the web server: the README's first command.
+
+    The scheduler runs as its own child process (``coordination scheduler``), stopped when the web
+    server stops; the web application itself never runs jobs.
+    """
+    import signal
+    import subprocess
+
     cmd_initdb(env, args)
     args.reset_passwords = False
     cmd_demo(env, args)
+    scheduler = None
+    if not args.no_scheduler:
+        scheduler = subprocess.Popen([sys.executable, "-m", "coordination.scripts.cli", "-c", env.ini, "scheduler"])
+        print(f"scheduler started (process {scheduler.pid})")
+    # a SIGTERM must reach the finally below, or the scheduler would outlive the web server
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     print(f"open {env.settings['app.base_url']}/login")
-    return cmd_serve(env, args)
+    try:
+        return cmd_serve(env, args)
+    finally:
+        if scheduler is not None:
+            scheduler.terminate()
+            try:
+                scheduler.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                scheduler.kill()
 
 
 def cmd_messages(env: Env | None, args) -> int:
@@ -226,9 +247,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("messages", help="refresh the English message catalog; list what is untranslated")
     p.set_defaults(func=cmd_messages, needs_settings=False)
 
-    p = sub.add_parser("up", help="initdb, demo, then serve")
+    p = sub.add_parser("up", help="initdb, demo, then serve, with the scheduler in a child process")
     p.add_argument("--reload", action="store_true")
+    p.add_argument("--no-scheduler", action="store_true", help="do not start the scheduler beside the web server")
     p.set_defaults(func=cmd_up)
+
+    # the scheduler and its jobs, each also runnable once (scheduler, sweep, dispatch, digest, ...)
+    from ..reminders.commands import add_subcommands
+
+    add_subcommands(sub)
     return parser
 
 

@@ -1,7 +1,7 @@
 """create stored reports
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-24 23:18:31.721180
 """
 
@@ -11,7 +11,7 @@ import coordination.db
 
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,110 @@
+"""Who receives a notice: the people of an agency by role, with the agency's mailbox as fallback.
+
+Loaded once per sweep or job (users with an e-mail address are a few thousand at most), so that
+deciding the recipients of thousands of notices costs no query per notice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..accounts.models import AGENCY_HEAD, AGENCY_OFFICER, CLERK, DIGEST, LEADER, User, UserRole
+from ..organizations.models import Agency
+from ..text import clean
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str               # "u<user id>" or "a<agency id>" (the agency's mailbox): part of the outbox key
+    email: str
+    name: str
+    agency_id: int | None
+    user_id: int | None = None
+    digest: bool = False   # the user asked for one daily digest instead of immediate mails
+
+
+def _name_key(name: str | None) -> str:
+    return " ".join((clean(name) or "").casefold().split())
+
+
+class Directory:
+    def __init__(self, dbsession: Session):
+        users = dbsession.execute(
+            select(User.id, User.full_name, User.email, User.agency_id, User.notification_mode).where(
+                User.active.is_(True), User.email.is_not(None), User.email != ""
+            ).order_by(User.id)
+        ).all()
+        roles: dict[int, set[str]] = defaultdict(set)
+        for user_id, role in dbsession.execute(select(UserRole.user_id, UserRole.role)):
+            roles[user_id].add(role)
+        self._by_agency_role: dict[tuple[int, str], list[Recipient]] = defaultdict(list)
+        self._leaders: list[Recipient] = []
+        for user_id, full_name, email, agency_id, mode in users:
+            person = Recipient(f"u{user_id}", email.strip(), full_name, agency_id, user_id, mode == DIGEST)
+            for role in roles.get(user_id, ()):
+                self._by_agency_role[(agency_id, role)].append(person)
+                if role == LEADER:
+                    self._leaders.append(person)
+        agencies = dbsession.execute(
+            select(Agency.id, Agency.name, Agency.email, Agency.parent_id, Agency.active)
+        ).all()
+        self._agencies = {row.id: row for row in agencies}
+        self._mailboxes: dict[int, list[Recipient]] = {}
+        self._children: dict[int, list[int]] = defaultdict(list)
+        for row in agencies:
+            if row.parent_id is not None:
+                self._children[row.parent_id].append(row.id)
+
+    def agency_name(self, agency_id: int) -> str:
+        row = self._agencies.get(agency_id)
+        return row.name if row else ""
+
+    def _mailbox(self, agency_id: int) -> list[Recipient]:
+        if agency_id not in self._mailboxes:
+            row = self._agencies.get(agency_id)
+            found = []
+            if row is not None and row.active and (row.email or "").strip():
+                found = [Recipient(f"a{agency_id}", row.email.strip(), row.name, agency_id)]
+            self._mailboxes[agency_id] = found
+        return list(self._mailboxes[agency_id])
+
+    def _role(self, agency_id: int, role: str) -> list[Recipient]:
+        return list(self._by_agency_role.get((agency_id, role), ()))
+
+    def officers(self, agency_id: int) -> list[Recipient]:
+        """The agency's officers; its head if it has none; its mailbox if it has no one."""
+        return self._role(agency_id, AGENCY_OFFICER) or self._role(agency_id, AGENCY_HEAD) or self._mailbox(agency_id)
+
+    def staff(self, agency_id: int) -> list[Recipient]:
+        """Officers and head of the agency (the overdue ladder's first rungs); else its mailbox."""
+        people = _unique(self._role(agency_id, AGENCY_OFFICER) + self._role(agency_id, AGENCY_HEAD))
+        return people or self._mailbox(agency_id)
+
+    def issuing_office(self, issuer_id: int) -> list[Recipient]:
+        """The clerks who follow up the issuer's directives: in the issuer or its office (a child)."""
+        agencies = [issuer_id, *self._children.get(issuer_id, ())]
+        return _unique([person for agency in agencies for person in self._role(agency, CLERK)])
+
+    def signer(self, signer_name: str | None) -> list[Recipient]:
+        """The leader who signed, matched by name (the directive records the signer's name)."""
+        wanted = _name_key(signer_name)
+        if not wanted:
+            return []
+        return _unique([person for person in self._leaders if _name_key(person.name) == wanted])
+
+    def leaders(self) -> list[Recipient]:
+        return _unique(self._leaders)
+
+
+def _unique(people: list[Recipient]) -> list[Recipient]:
+    seen: set[str] = set()
+    out = []
+    for person in people:
+        if person.key not in seen:
+            seen.add(person.key)
+            out.append(person)
+    return out

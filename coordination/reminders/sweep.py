@@ -1,0 +1,150 @@
+"""The deadline sweep: decide which reminders are due now and queue them in the outbox.
+
+It reads only what is due. From today and the policy it computes the set of deadline dates that
+can have a notice today (working-day shifts, catch-up window and the overdue ladder included: a few
+dozen dates plus one per week of the overdue horizon), then asks each source for the open items
+with those deadlines (``deadline_in_force IN (...)``, served by the index on (deadline_in_force,
+status)). Each item is then classified exactly by ``policy.notices_due``.
+
+The rows are written in the caller's transaction with a unique key per (task or occurrence, kind,
+threshold, deadline, recipient): running the sweep twice, or two sweeps at once, queues nothing
+twice; a rolled-back sweep queues nothing at all.
+
+Recipients are per person (not per agency): each mail has its own row, Message-ID, retry state and
+digest preference; an agency with nobody registered is written to at its own address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..clock import LOCAL_TZ, now
+from ..directives.models import Directive
+from .holidays import load_calendar
+from .outbox import enqueue, message_row
+from .policy import (
+    COORDINATING, ESCALATION, OVERDUE, Notice, ReminderPolicy, candidate_deadlines, earliest_scheduled, notices_due,
+    unique_key,
+)
+from .recipients import Directory, Recipient
+from .sources import DueItem, load_sources
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SweepResult:
+    today: dt.date
+    skipped: str | None = None
+    dates: int = 0          # deadline dates asked for
+    items: int = 0          # open items read (tasks, occurrences)
+    notices: int = 0        # notices due (before recipients)
+    queued: int = 0         # outbox rows written now (the rest were queued before)
+    by_kind: Counter = field(default_factory=Counter)
+    seconds: dict = field(default_factory=dict)  # read (the due items), decide, write (the outbox)
+
+    def summary(self) -> str:
+        if self.skipped:
+            return f"sweep {self.today.isoformat()}: {self.skipped}"
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.by_kind.items())) or "none new"
+        took = sum(self.seconds.values())
+        return (
+            f"sweep {self.today.isoformat()}: {self.dates} deadline dates, {self.items} open items due, "
+            f"{self.notices} notices, {self.queued} mails queued ({kinds}) in {took:.2f} s"
+        )
+
+
+def run_sweep(dbsession: Session, settings, *, at: dt.datetime | None = None, sources=None,
+              policy: ReminderPolicy | None = None) -> SweepResult:
+    """Queue every notice due at ``at`` (default: the clock) in ``dbsession``'s transaction."""
+    at = at or now()
+    local = at.astimezone(LOCAL_TZ)
+    today = local.date()
+    policy = policy or ReminderPolicy.from_settings(settings)
+    result = SweepResult(today=today)
+    if local.hour < policy.send_from_hour:
+        result.skipped = f"before {policy.send_from_hour:02d}:00, nothing is sent at night"
+        return result
+    started = time.perf_counter()
+    calendar = load_calendar(dbsession, today - dt.timedelta(days=policy.catch_up_days), today)
+    dates = candidate_deadlines(today, policy, calendar)
+    result.dates = len(dates)
+    sources = sources if sources is not None else load_sources(settings)
+
+    mark = time.perf_counter()
+    items = [item for source in sources for item in source.due_items(dbsession, dates)]
+    reading = time.perf_counter() - mark
+    result.items = len(items)
+
+    due: list[tuple[DueItem, Notice]] = []
+    # many items share a deadline: classify each (deadline, since, coordinating) once. A creation
+    # day before any notice the window can hold changes nothing and is left out of the key.
+    earliest = earliest_scheduled(today, policy)
+    classified: dict[tuple, list[Notice]] = {}
+    for item in items:
+        since = item.since if item.since is not None and item.since > earliest else None
+        key = (item.deadline, since, bool(item.coordinating_agency_ids))
+        if key not in classified:
+            classified[key] = notices_due(item.deadline, today, policy, calendar, since=since, coordinating=key[2])
+        due.extend((item, notice) for notice in classified[key])
+    result.notices = len(due)
+    if not due:
+        result.seconds = {"read": reading, "decide": time.perf_counter() - started - reading, "write": 0.0}
+        return result
+
+    directory = Directory(dbsession)
+    escalating = {item.directive_id for item, notice in due
+                  if notice.kind == OVERDUE and policy.escalates(notice.threshold)}
+    directives = {}
+    if escalating:
+        directives = {
+            row.id: row for row in dbsession.execute(
+                select(Directive.id, Directive.issuer_id, Directive.signer_name).where(Directive.id.in_(escalating))
+            )
+        }
+    rows = []
+    for item, notice in due:
+        for kind, recipient in recipients_of(item, notice, directory, directives, policy):
+            rows.append(message_row(
+                dedup_key=unique_key(item.source, item.id, kind, notice.threshold, item.deadline, recipient.key),
+                kind=kind, to=recipient, task_id=item.task_id,
+                occurrence_id=item.id if item.source == "occurrence" else None,
+                threshold=notice.threshold, due_on=item.deadline, at=at,
+            ))
+    # one order for every sweep: two concurrent sweeps then wait for each other, never deadlock
+    rows.sort(key=lambda row: row["dedup_key"])
+    writing = time.perf_counter()
+    written = enqueue(dbsession, rows)
+    done = time.perf_counter()
+    result.seconds = {"read": reading, "decide": writing - started - reading, "write": done - writing}
+    result.queued = len(written)
+    result.by_kind = Counter(row.kind for row in written)
+    log.info(result.summary())
+    return result
+
+
+def recipients_of(item: DueItem, notice: Notice, directory: Directory, directives: dict,
+                  policy: ReminderPolicy) -> list[tuple[str, Recipient]]:
+    """(kind, recipient) pairs of one notice: the escalation ladder and the coordinating agencies."""
+    if notice.kind == COORDINATING:
+        return [(COORDINATING, person) for agency_id in item.coordinating_agency_ids
+                for person in directory.officers(agency_id)]
+    if notice.kind != OVERDUE:
+        return [(notice.kind, person) for person in directory.officers(item.lead_agency_id)]
+    staff = directory.staff(item.lead_agency_id)
+    pairs = [(OVERDUE, person) for person in staff]
+    directive = directives.get(item.directive_id)
+    if policy.escalates(notice.threshold) and directive is not None:
+        told = {person.key for person in staff}
+        for person in directory.issuing_office(directive.issuer_id) + directory.signer(directive.signer_name):
+            if person.key not in told:
+                told.add(person.key)
+                pairs.append((ESCALATION, person))
+    return pairs
