@@ -55,7 +55,8 @@ def test_officer_reports_and_clerk_accepts(live_server, browser_page, tmp_path):
     _login(page, base, "canbo.sldtbxh")
     page.click("nav.main-nav >> text=Nhiệm vụ của cơ quan")
     page.wait_for_url(f"{base}/inbox")
-    page.click("table.inbox >> text=Hỗ trợ tiền thuê nhà")
+    # other tests share this server and may have issued similar tasks: follow this task's own link
+    page.click(f"table.inbox a[href$='/tasks/{task_id}']")
     page.wait_for_url(f"{base}/tasks/{task_id}")
     page.click("#form-acknowledge button[name=submit]")
     page.wait_for_selector("text=Đã tiếp nhận nhiệm vụ.")
@@ -81,7 +82,7 @@ def test_officer_reports_and_clerk_accepts(live_server, browser_page, tmp_path):
     _login(page, base, "chuyenvien")
     page.click("nav.main-nav >> text=Theo dõi, đánh giá")
     page.wait_for_url(f"{base}/review")
-    page.click("text=Hỗ trợ tiền thuê nhà")
+    page.click(f"a[href$='/tasks/{task_id}'] >> nth=0")
     page.wait_for_url(f"{base}/tasks/{task_id}")
     page.click("#form-accept button[name=submit]")
     page.wait_for_selector("text=Đã công nhận hoàn thành nhiệm vụ.")
