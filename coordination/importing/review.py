@@ -39,8 +39,8 @@ class Review:
 
 
 def read_source(text: str) -> str:
-    """The text with "\\r\\n" and "\\r" made "\\n": browsers post form fields with CRLF, and the
-    spans of a re-read must point at the same characters as the first reading."""
+    """The text with "\\r\\n" and "\\r" made "\\n": browsers post form fields with CRLF; the source
+    view shows one kind of line end whichever way the text came in."""
     return (text or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -88,8 +88,8 @@ def pieces(parsed: ParsedDirective, translate) -> list[marking.Piece]:
         if span:
             out.append(Piece(tuple(span), kind, translate(label), field_name, task))
 
-    add(parsed.number_span, "number", _("Số, ký hiệu: không chép (số được cấp khi ban hành)"))
-    add(parsed.date_span, "date", _("Ngày văn bản: không chép (ngày ghi khi ban hành)"))
+    add(parsed.number_span, "number", _("Số, ký hiệu: không chép"))
+    add(parsed.date_span, "date", _("Ngày: không chép"))
     add(parsed.type_span, "header", _("Loại văn bản"), "type")
     add(parsed.issuer_span, "header", _("Cơ quan ban hành"), "issuer")
     add(parsed.place_span, "header", _("Địa danh"), "place")

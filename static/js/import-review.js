@@ -39,7 +39,7 @@
 
   function show(element) {
     if (!element || !element.length) { return; }
-    element[0].scrollIntoView({ block: "center", behavior: "smooth" });
+    element[0].scrollIntoView({ block: "center" });
     var box = element.closest(".deform-seq-item, .mb-3");
     box.addClass("import-pointed");
     window.setTimeout(function () { box.removeClass("import-pointed"); }, 1600);

@@ -152,6 +152,33 @@ def test_seed_000_with_pdf_spacing_fills_its_five_tasks(testapp, demo):
     assert any("Các cơ quan được giao chủ trì" in note and "chưa có trong danh mục" in note for note in notes)
 
 
+def test_seed_004_a_plan_with_targets_and_a_yearly_report(testapp, demo, dbsession):
+    login(testapp, "chuyenvien")
+    before = _directives(dbsession)
+    page = _read(testapp, seed_text("004"))
+    form = page.forms["directive"]
+    assert form["type"].value == "ke-hoach"
+    assert form["subject"].value.startswith("Triển khai Quyết định số 2269/QĐ-TTg")  # a plan: no "V/v"
+    # the plan's targets go on the task of the agency results are reported to
+    assert _values(form, "indicator")[0].startswith("người lao động đang đóng bảo hiểm thất nghiệp")
+    assert _values(form, "value")[:2] == ["100.0", "80.0"]
+    by = page.html.select_one("input[name=__start__][value='by:mapping']").find_next("input")
+    assert by["value"] == "2025-12-31"
+    # "định kỳ hàng năm báo cáo … trước ngày 15/12": yearly on 15/12, words kept
+    kinds, days, months = _values(form, "kind"), _values(form, "day"), _values(form, "month_of_year")
+    assert kinds[-1] == "recurring" and (days[-1], months[-1]) == ("15", "12")
+    assert _values(form, "recurrence")[-1] == "yearly"
+    assert "định kỳ hàng năm báo cáo kết quả thực hiện về Sở Lao động - Thương binh và Xã hội trước ngày 15/12" in (
+        _values(form, "text"))
+    # "Hàng năm" without a day: yearly proposed, the day left for the clerk
+    assert kinds[1] == "recurring" and days[1] == "" and _values(form, "recurrence")[1] == "yearly"
+    unknown = page.html.select_one(".import-unknown").get_text()
+    for name in ("Ban Quản lý Khu Kinh tế Đông Nam", "Đài Phát thanh - Truyền hình Nghệ An", "Báo Nghệ An"):
+        assert f"«{name}»" in unknown
+    refused = form.submit("save", status=200)
+    assert "Nhập ngày trong tháng." in refused.text and _directives(dbsession) == before
+
+
 def test_an_unknown_agency_is_listed_as_written_and_must_be_chosen_before_saving(testapp, demo, dbsession):
     login(testapp, "chuyenvien")
     before = _directives(dbsession)
@@ -168,8 +195,10 @@ def test_an_unknown_agency_is_listed_as_written_and_must_be_chosen_before_saving
     # the input's markup is shown as text, never as markup
     assert _source(page).select("script") == [] and "<script>alert(1)</script>" in _source(page).get_text()
 
+    form["source"] = UNKNOWN.replace("\n", "\r\n")  # what a browser posts back
     refused = form.submit("save", status=200)
     assert _directives(dbsession) == before
+    assert _lead_marks(refused, 0)[0].get_text() == "Sở Văn hóa, Thể thao và Du lịch"
     assert refused.html.select_one(".invalid-feedback") is not None
     assert refused.html.select_one(".import-unknown") is not None and _lead_marks(refused, 0)
     assert "Sở Văn hóa, Thể thao và Du lịch" in refused.html.select(".import-note")[0].get_text()
@@ -227,3 +256,12 @@ def test_agencies_may_not_import(testapp, demo, login_name):
 def test_the_save_address_opened_directly_leads_back_to_the_import(testapp, demo):
     login(testapp, "chuyenvien")
     assert testapp.get("/directives/import/save", status=303).location.endswith("/directives/import")
+
+
+def test_the_source_reads_the_same_whatever_the_line_ends(dbsession, demo):
+    from coordination.importing.review import review_directive
+
+    unix, windows = review_directive(dbsession, UNKNOWN), review_directive(dbsession, UNKNOWN.replace("\n", "\r\n"))
+    assert "\r" not in windows.source and windows.values["source"] == UNKNOWN
+    assert [(m.start, m.end, m.fields) for m in windows.marks] == [(m.start, m.end, m.fields) for m in unix.marks]
+    assert windows.source_html == unix.source_html
