@@ -23,7 +23,7 @@ ACCEPTED_FILES = ".txt,.docx,.pdf"
 class ImportSchema(CSRFSchema):
     text = colander.SchemaNode(
         Text(), title=_("Dán nội dung văn bản"), missing=None, validator=colander.Length(max=MAX_TEXT_CHARS),
-        widget=deform.widget.TextAreaWidget(rows=18, attributes={
+        widget=deform.widget.TextAreaWidget(rows=12, attributes={
             "placeholder": _("Dán toàn bộ văn bản: số, ngày, trích yếu, nội dung, nơi nhận, người ký…")}),
     )
     upload = colander.SchemaNode(

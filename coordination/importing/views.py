@@ -14,7 +14,7 @@ from ..directives.views import after_save, directive_form, save_directive_form
 from ..i18n import _
 from ..paths import template
 from ..security import DRAFT_DIRECTIVE
-from .forms import ImportedDirectiveSchema, ImportSchema
+from .forms import MAX_TEXT_CHARS, ImportedDirectiveSchema, ImportSchema
 from .review import Review, review_directive
 from .sources import MAX_UPLOAD_BYTES, UnreadableDocument, extract_text
 
@@ -44,15 +44,18 @@ def submitted_text(appstruct: dict) -> str:
         text = extract_text(data, upload.get("filename") or "")
         if not text.strip():
             raise UnreadableDocument(_("Tệp không có chữ nào để đọc."))
+        if len(text) > MAX_TEXT_CHARS:
+            raise UnreadableDocument(_("Văn bản quá dài để nhập (hơn 2 triệu ký tự)."))
         return text
     return appstruct["text"]
 
 
 def _with_error(form: deform.Form, appstruct: dict, name: str, message: str) -> str:
-    error = colander.Invalid(form.schema, message)
+    """The form again with ``message`` under field ``name`` (the file is not kept: choose it again)."""
+    error = colander.Invalid(form.schema)
     error[name] = message
     form.widget.handle_error(form, error)
-    return form.render({k: v for k, v in appstruct.items() if k != "upload"})
+    return form.render({k: v for k, v in appstruct.items() if k != "upload" and v is not None})
 
 
 def review_page(request, review: Review, rendered_form: str, error=None, fields=None) -> dict:

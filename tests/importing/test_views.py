@@ -227,6 +227,7 @@ def test_a_docx_upload_is_read_like_pasted_text(testapp, demo):
     ("old.doc", b"\xd0\xcf\x11\xe0" + b"\x00" * 512, "Word 97-2003"),
     ("huge.txt", b"a" * (20 * 1024 * 1024 + 1), "lớn hơn 20 MB"),
     ("empty.txt", b"   \n", "không có chữ"),
+    ("long.txt", b"a" * 2_000_001, "quá dài"),
 ])
 def test_a_bad_upload_gets_a_clear_message_and_nothing_is_stored(testapp, demo, dbsession, filename, content,
                                                                   message):
@@ -235,6 +236,7 @@ def test_a_bad_upload_gets_a_clear_message_and_nothing_is_stored(testapp, demo, 
     page = _read(testapp, upload=(filename, content))
     assert message in page.html.select_one(".import-upload-error").get_text()
     assert message in page.html.select_one("form#import .invalid-feedback").get_text()
+    assert page.forms["import"]["text"].value == ""
     assert "directive" not in page.forms and _directives(dbsession) == before
 
 
