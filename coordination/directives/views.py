@@ -140,7 +140,8 @@ def new_view(request):
     initial = {"type": "cong-van", "urgency": "thuong"}
     if issuer is not None:
         initial.update(issuer=issuer.code, place=default_place(issuer))
-    return _form_page(request, form, form.render(initial), title)
+    return {**_form_page(request, form, form.render(initial), title),
+            "import_url": request.route_url("directive_import")}
 
 
 @view_config(route_name="directive_edit", renderer=template("directives/form.pt"), permission=DRAFT_DIRECTIVE)
@@ -369,3 +370,10 @@ def file_response(request, attachment):
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.filename)}"
     )
     return response
+
+
+# The import review (coordination.importing.views) shows this same form pre-filled from a text a
+# clerk pasted, and saves it the same way.
+directive_form = _directive_form
+save_directive_form = _save
+after_save = _after_save

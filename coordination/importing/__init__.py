@@ -6,7 +6,10 @@ def includeme(config):
 
     # added before the directives' /api/v1/directives/{id} routes so "parse" is not taken for an id
     config.add_route("api_directive_parse", "/api/v1/directives/parse")
+    config.add_route("directive_import", "/directives/import")
+    config.add_route("directive_import_save", "/directives/import/save")
     config.scan(".api")
+    config.scan(".views")
     add_api_paths(config, {"/api/v1/directives/parse": {"post": {
         "summary": "Read a directive's text (JSON {text}, text/plain, or a multipart `file`: .txt, .docx, "
                    "PDF with a text layer) and propose its header and tasks; nothing is stored",
