@@ -40,7 +40,7 @@ from coordination.directives.search import directive_key  # noqa: E402
 from coordination.migrate import upgrade  # noqa: E402
 from coordination.organizations.models import Agency, AgencyGroup, AgencyKind  # noqa: E402
 
-SEEDS = Path(os.environ.get("COORDINATION_SEEDS", "/work/shared/seeds"))
+SEEDS = Path(os.environ.get("COORDINATION_SEEDS") or Path(__file__).resolve().parents[1].parent / "shared" / "seeds")
 PG_URL = os.environ.get("COORDINATION_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 

@@ -32,7 +32,7 @@ from coordination.db import get_engine, get_session_factory, run_in_transaction 
 from coordination.demo import load_demo  # noqa: E402
 from coordination.migrate import upgrade  # noqa: E402
 
-SEEDS = Path(os.environ.get("COORDINATION_SEEDS", "/work/shared/seeds"))
+SEEDS = Path(os.environ.get("COORDINATION_SEEDS") or Path(__file__).resolve().parents[1].parent / "shared" / "seeds")
 
 
 def _app(directory: Path) -> webtest.TestApp:

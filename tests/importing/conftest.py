@@ -17,7 +17,8 @@ from coordination.importing.parser import AgencyEntry
 from coordination.importing.parser.score import load_registry
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
-SEEDS = Path(os.environ.get("COORDINATION_SEEDS_DIR", "/work/shared/seeds"))
+# the seeds live in shared/ beside the repository (read-only, never copied in)
+SEEDS = Path(os.environ.get("COORDINATION_SEEDS_DIR") or Path(__file__).resolve().parents[2].parent / "shared" / "seeds")
 SEED_STEMS = sorted(p.stem for p in FIXTURES.glob("*.json") if p.name != "registry.json")
 
 
@@ -36,6 +37,8 @@ def registry() -> list[AgencyEntry]:
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     if not SEEDS.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"seed directives not found in {SEEDS}")
         pytest.skip(f"seed directives not found in {SEEDS} (set COORDINATION_SEEDS_DIR)")
     return SEEDS
 

@@ -2,7 +2,7 @@
 
     python -m coordination.importing.parser.bench [FILE ...] [--runs 50] [--registry registry.json]
 
-Without FILE, the longest ``*.txt`` in /work/shared/seeds is used; the registry defaults to
+Without FILE, the longest ``*.txt`` in ../shared/seeds is used; the registry defaults to
 tests/fixtures/seeds/registry.json when it exists. The compiled registry is reused between runs
 (as in the application); the first, cold run is reported separately. CPU time is printed beside
 wall time because a busy machine inflates the latter.
@@ -19,7 +19,7 @@ from pathlib import Path
 from . import parse_directive, recognizer_for
 from .score import load_registry
 
-DEFAULT_SEEDS = Path("/work/shared/seeds")
+DEFAULT_SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
 DEFAULT_REGISTRY = Path("tests/fixtures/seeds/registry.json")
 
 

@@ -1,6 +1,6 @@
 """Score the parser against hand-written expected structures.
 
-    python -m coordination.importing.parser.score /work/shared/seeds [--fixtures tests/fixtures/seeds] [-v]
+    python -m coordination.importing.parser.score ../shared/seeds [--fixtures tests/fixtures/seeds] [-v]
 
 For every ``<stem>.txt`` in the seeds directory with a ``<stem>.json`` in the fixtures directory
 (same shape as ``ParsedDirective.to_json()``), parse it with the registry in
