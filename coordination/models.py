@@ -17,4 +17,4 @@ from .tasks.models import (  # noqa: F401
     TaskStatusHistory,
     TargetValue,
 )
-from .reports.models import StoredReport  # noqa: F401
+from .reports.models import FiguresSnapshot, StoredReport  # noqa: F401
