@@ -44,6 +44,7 @@ from ..tasks.models import (
     TargetValue,
     task_coordinators,
 )
+from ..tasks.queries import end_of_day
 from . import snapshots
 from .model import (
     AgencyFigures,
@@ -56,7 +57,7 @@ from .model import (
     TaskRow,
 )
 from .ranking import vietnamese_key
-from .units import end_of_day, units
+from .units import units
 
 BATCH = 1000
 DEFAULT_TITLE = "Tình hình thực hiện nhiệm vụ được giao"

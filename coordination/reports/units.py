@@ -17,7 +17,7 @@ from sqlalchemy import select, union_all
 from ..clock import today as clock_today
 from ..tasks.models import CANCELLED, OCC_OPEN, OPEN_STATUSES
 # the unit selects and the class rule of the task lifecycle, shared on purpose (see the docstring)
-from ..tasks.queries import _current_units, _history_units, _sql_class, end_of_day  # noqa: F401
+from ..tasks.queries import _current_units, _history_units, _sql_class
 from .model import ReportScope
 from .scope import task_conditions, task_ids
 
