@@ -7,7 +7,8 @@
   var wait = document.getElementById("download-wait");
   if (!form || !wait) { return; }
   function chosenFormat() {
-    var checked = form.querySelector("input[name=format]:checked");
+    // deform names the radio buttons after the field's id inside a "format" mapping
+    var checked = form.querySelector(".item-format input[type=radio]:checked");
     return checked ? checked.value : "html";
   }
   function readCookie(name) {
