@@ -26,11 +26,12 @@ from ..tasks import lifecycle
 from ..tasks.models import ASSIGNED, DATE, Task
 
 DIRECTIVES = [
-    # months before today, number, symbol, type, subject
-    (8, 1324, "UBND-KGVX", "cong-van", "Tăng cường hỗ trợ người lao động bị ảnh hưởng, phục hồi thị trường lao động"),
-    (6, 93, "KH-UBND", "ke-hoach", "Kế hoạch thực hiện chính sách bảo hiểm thất nghiệp giai đoạn 2025–2030"),
-    (4, 28, "CT-UBND", "chi-thi", "Đẩy mạnh cải cách hành chính, dịch vụ công trực tuyến toàn trình"),
-    (2, 1875, "UBND-KT", "cong-van", "Đẩy nhanh tiến độ giải ngân vốn đầu tư công năm 2026"),
+    # days before today, number, symbol, type, subject
+    (240, 1412, "UBND-KGVX", "cong-van", "Tăng cường hỗ trợ người lao động bị ảnh hưởng, phục hồi thị trường lao động"),
+    (180, 93, "KH-UBND", "ke-hoach", "Kế hoạch thực hiện chính sách bảo hiểm thất nghiệp giai đoạn 2025–2030"),
+    (120, 28, "CT-UBND", "chi-thi", "Đẩy mạnh cải cách hành chính, dịch vụ công trực tuyến toàn trình"),
+    (60, 1875, "UBND-KT", "cong-van", "Đẩy nhanh tiến độ giải ngân vốn đầu tư công năm 2026"),
+    (24, 2040, "UBND-KGVX", "cong-van", "Chuẩn bị các điều kiện chăm lo Tết cho người lao động"),
 ]
 TASKS = [
     ("SLDTBXH", "Tổ chức thực hiện chính sách hỗ trợ tiền thuê nhà cho người lao động"),
@@ -67,17 +68,10 @@ def _user(dbsession: Session, login: str) -> User:
     return dbsession.scalar(select(User).where(User.login == login))
 
 
-def _months_before(day: dt.date, months: int) -> dt.date:
-    year, month = day.year, day.month - months
-    while month < 1:
-        year, month = year - 1, month + 12
-    return dt.date(year, month, min(day.day, 28))
-
-
 def load_demo_workload(dbsession: Session, today: dt.date | None = None, *, seed: int = 2026) -> list[Task]:
     """Create the directives and tasks above (once: a second call finds them and does nothing)."""
     today = today or clock.today()
-    if dbsession.scalar(select(Directive.id).where(Directive.number == 1324, Directive.symbol == "UBND-KGVX")):
+    if dbsession.scalar(select(Directive.id).where(Directive.subject == DIRECTIVES[0][4])):
         return []
     rng = random.Random(seed)
     agencies = {a.code: a for a in dbsession.scalars(select(Agency))}
@@ -88,8 +82,8 @@ def load_demo_workload(dbsession: Session, today: dt.date | None = None, *, seed
     created: list[Task] = []
     try:
         plans = []
-        for months, number, symbol, kind, subject in DIRECTIVES:
-            issued = _months_before(today, months)
+        for days, number, symbol, kind, subject in DIRECTIVES:
+            issued = today - dt.timedelta(days=days)
             clock.set_now(dt.datetime.combine(issued, dt.time(9, 0)))
             directive = Directive(type=types[kind], issuer=agencies["UBND"], status="issued", register="UBND",
                                   symbol=symbol, year=issued.year, number=number, place="Hưng Yên", issued_on=issued,
@@ -102,7 +96,7 @@ def load_demo_workload(dbsession: Session, today: dt.date | None = None, *, seed
                 if content.startswith("Rà soát, tổng hợp người lao động thất nghiệp"):
                     item.targets.append(Target(indicator="Tỷ lệ người thất nghiệp được giới thiệu việc làm", unit="%",
                                                value=80.0, target_date=dt.date(today.year, 12, 31)))
-                deadline = issued + dt.timedelta(days=rng.choice((20, 30, 45, 60, 90, 120)))
+                deadline = issued + dt.timedelta(days=rng.choice((20, 28, 30, 45, 60, 90, 120)))
                 others = [c for c in ("STC", "SKHDT", "SLDTBXH", "STTTT") if c != code]
                 task = Task(directive=directive, directive_task=item, paragraph=item.paragraph, content=content,
                             lead_agency=agencies[code], status=ASSIGNED, deadline_kind=DATE,
