@@ -1,7 +1,10 @@
-"""Keeping computed figures (``FiguresSnapshot``) in the database, read and written with Core
-statements so a stale copy in the session's identity map can never be served.
+"""Keeping computed figures (``FiguresSnapshot``) in the database, read and written with plain
+statements (never loaded as objects) so a stale copy in the session's identity map can never be served.
 
-Written inside the caller's transaction: in a test, or a request that fails, nothing is kept.
+Written inside the caller's transaction: in a test, or a request that fails, nothing is kept. The
+writes are ORM-enabled statements (``insert(FiguresSnapshot)``, not the bare table): zope.sqlalchemy
+sees those and commits the session; a bare-table statement in a GET request would be rolled back
+silently at the end of the request, the session looking unchanged.
 Two requests computing the same snapshot at once both write; the upsert makes the last one win
 instead of failing on the primary key.
 """
@@ -62,7 +65,7 @@ def save(dbsession: Session, scope_key: str, kind: str, as_of: dt.date, payload:
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - the application runs on these two
         raise NotImplementedError(dialect)
-    statement = insert(table).values(**values)
+    statement = insert(FiguresSnapshot).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.scope_key, table.c.kind, table.c.as_of],
         set_={"payload": statement.excluded.payload, "computed_at": statement.excluded.computed_at},
@@ -73,8 +76,10 @@ def save(dbsession: Session, scope_key: str, kind: str, as_of: dt.date, payload:
 
 def prune(dbsession: Session, scope_key: str, kind: str, before: dt.date) -> None:
     """Forget the snapshots of ``kind`` older than ``before`` (yesterday's dashboards)."""
-    table = FiguresSnapshot.__table__
-    dbsession.execute(delete(table).where(table.c.scope_key == scope_key, table.c.kind == kind, table.c.as_of < before))
+    dbsession.execute(
+        delete(FiguresSnapshot)
+        .where(FiguresSnapshot.scope_key == scope_key, FiguresSnapshot.kind == kind, FiguresSnapshot.as_of < before)
+        .execution_options(synchronize_session=False))
 
 
 def remembered(dbsession: Session, scope_key: str, kind: str, as_of: dt.date, compute: Callable[[], dict], *,

@@ -146,3 +146,27 @@ def test_the_dashboard_downloads_todays_docx(testapp, data):
     login(testapp, "lanhdao")
     href = testapp.get("/dashboard").html.find(id="download-docx")["href"]
     assert testapp.get(href.replace("http://example.com", "")).body[:2] == b"PK"
+
+
+def test_snapshots_are_committed_with_the_request_that_counted_them(fresh_db_url):
+    """Through the transaction manager as a request runs (zope.sqlalchemy): a dashboard view is a
+    read-only request, yet what it kept must be committed, not silently rolled back."""
+    from sqlalchemy import func, select
+
+    from coordination.db import get_engine, get_session_factory, run_in_transaction
+    from coordination.demo import load_demo
+    from coordination.migrate import upgrade
+    from coordination.reports.models import FiguresSnapshot
+
+    upgrade(fresh_db_url)
+    engine = get_engine({"sqlalchemy.url": fresh_db_url})
+    factory = get_session_factory(engine)
+    try:
+        clock.set_now(dt.datetime(2025, 6, 30, 9))
+        run_in_transaction(factory, load_demo)
+        run_in_transaction(factory, lambda s: board.dashboard(s, OFFICE, SETTINGS))
+        kept = run_in_transaction(factory, lambda s: dict(s.execute(
+            select(FiguresSnapshot.kind, func.count()).group_by(FiguresSnapshot.kind)).all()))
+        assert kept == {"dashboard": 1, "month_end": 11}
+    finally:
+        engine.dispose()
