@@ -21,7 +21,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import extract, func, or_, select
+from sqlalchemy import extract, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from ..clock import today as clock_today
@@ -164,13 +164,13 @@ def _overdue_tasks(dbsession: Session, u, as_of: dt.date) -> list[tuple[int, Ove
     progress = latest_progress(dbsession, ids, as_of)
     out = []
     for r in rows:
-        percent, text, _at = progress.get(r.task_id, (None, None, None))
+        percent, said, _at = progress.get(r.task_id, (None, None, None))
         out.append((r.agency_id, OverdueTask(
             directive_number=_number_symbol(r.number, r.symbol), directive_date=r.issued_on,
             paragraph=r.paragraph or "", content=r.content, lead=r.lead,
             coordinating=coordinating.get(r.task_id, ()), deadline_in_force=r.deadline,
             days_overdue=days_overdue(as_of, r.deadline, r.status, r.completed_on),
-            latest_progress=text or None, latest_percent=percent, task_id=r.task_id,
+            latest_progress=said or None, latest_percent=percent, task_id=r.task_id,
         )))
     # most overdue first; then by lead and task, so the order is stable
     out.sort(key=lambda pair: (-pair[1].days_overdue, vietnamese_key(pair[1].lead), pair[1].task_id,
@@ -288,6 +288,10 @@ def task_rows(dbsession: Session, scope: ReportScope, as_of: dt.date) -> Iterato
         .order_by(Directive.issued_on, Directive.id, Task.id, u.c.deadline)
         .execution_options(yield_per=BATCH)
     )
+    if dbsession.get_bind().dialect.name == "postgresql":
+        # a server-side cursor is planned for its first rows (cursor_tuple_fraction 0.1): nested
+        # loops that made a 30 000-row sheet take 18 s instead of 1.6 s. We want every row.
+        dbsession.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
     result = dbsession.execute(query)
     try:
         for batch in result.partitions():
@@ -295,7 +299,7 @@ def task_rows(dbsession: Session, scope: ReportScope, as_of: dt.date) -> Iterato
             coordinating = coordinating_names(dbsession, ids)
             progress = latest_progress(dbsession, ids, as_of)
             for r in batch:
-                percent, text, _at = progress.get(r.task_id, (None, None, None))
+                percent, said, _at = progress.get(r.task_id, (None, None, None))
                 late_or_overdue = r.klass in (LATE, OVERDUE)
                 completed_days = (r.completed_on - r.deadline).days if r.klass == LATE and r.deadline else None
                 yield TaskRow(
@@ -307,7 +311,7 @@ def task_rows(dbsession: Session, scope: ReportScope, as_of: dt.date) -> Iterato
                     completed_on=r.completed_on,
                     days_overdue=(completed_days if r.klass == LATE else days_overdue(as_of, r.deadline, r.status, r.completed_on))
                     if late_or_overdue else None,
-                    progress_percent=percent, progress_text=text or None,
+                    progress_percent=percent, progress_text=said or None,
                 )
     finally:
         result.close()

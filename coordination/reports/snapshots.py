@@ -83,11 +83,16 @@ def prune(dbsession: Session, scope_key: str, kind: str, before: dt.date) -> Non
 
 
 def remembered(dbsession: Session, scope_key: str, kind: str, as_of: dt.date, compute: Callable[[], dict], *,
-               max_age: dt.timedelta | None = None) -> tuple[dict[str, Any], dt.datetime]:
+               max_age: dt.timedelta | None = None, on_save: Callable[[], None] | None = None,
+               ) -> tuple[dict[str, Any], dt.datetime]:
     """The snapshot's payload if there is one (younger than ``max_age`` when given), else
-    ``compute()`` stored and returned. Returns (payload, computed_at)."""
+    ``compute()`` stored and returned, and ``on_save()`` called. Returns (payload, computed_at).
+    Reading a snapshot writes nothing, so an ordinary view commits no transaction."""
     found = load(dbsession, scope_key, kind, as_of)
     if found is not None and (max_age is None or now() - found[1] <= max_age):
         return found
     payload = compute()
-    return payload, save(dbsession, scope_key, kind, as_of, payload)
+    saved = save(dbsession, scope_key, kind, as_of, payload)
+    if on_save is not None:
+        on_save()
+    return payload, saved

@@ -187,7 +187,7 @@ def dashboard(request):
                   today=board.today)
     return {
         "page_title": request.translate(_("Bảng điều hành")), "d": board, "links": links, "viewer": viewer,
-        "bars": charts.timeliness_by_agency(board.agencies, links.segment, width=CHART_WIDTH, title=request.translate(
+        "bars": charts.timeliness_by_agency(board.chart_agencies, links.segment, width=CHART_WIDTH, title=request.translate(
             _("Tình hình thực hiện nhiệm vụ theo cơ quan"))),
         "trend": charts.monthly_trend(board.trend, links.trend, width=CHART_WIDTH, title=request.translate(
             _("Nhiệm vụ hoàn thành và quá hạn theo tháng"))),

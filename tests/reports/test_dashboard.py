@@ -170,3 +170,20 @@ def test_snapshots_are_committed_with_the_request_that_counted_them(fresh_db_url
         assert kept == {"dashboard": 1, "month_end": 11}
     finally:
         engine.dispose()
+
+
+def test_the_chart_keeps_to_the_agencies_with_most_overdue_when_there_are_many(dbsession, demo, monkeypatch):
+    monkeypatch.setattr(board, "CHART_AGENCIES", 3)
+    clock.set_now(dt.datetime(2025, 6, 1, 9))
+    directive = factories.directive(dbsession, issued_on=dt.date(2025, 6, 1))
+    for lead, overdue in (("STC", 1), ("SKHDT", 3), ("SNV", 0), ("SYT", 2), ("SLDTBXH", 2)):
+        for _ in range(overdue):
+            factories.task(dbsession, directive_obj=directive, lead=lead, deadline=dt.date(2025, 6, 10), coordinating=())
+        factories.task(dbsession, directive_obj=directive, lead=lead, deadline=dt.date(2025, 12, 31), coordinating=())
+    clock.set_now(dt.datetime(2025, 6, 20, 9))
+    d = board.dashboard(dbsession, OFFICE, SETTINGS)
+    assert len(d.agencies) == 5
+    assert [f.agency_code for f in d.chart_agencies] == ["SKHDT", "SLDTBXH", "SYT"]
+    sl = factories.agency(dbsession, "STC")
+    own = board.dashboard(dbsession, ReportScope(kind=SCOPE_AGENCY, description="", agency_id=sl.id), SETTINGS)
+    assert own.chart_agencies[0].agency_code == "STC"

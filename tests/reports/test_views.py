@@ -297,3 +297,18 @@ def test_stored_reports_are_listed_for_the_office(testapp, dbsession, data, app_
     testapp.reset()
     login(testapp, "giamdoc.sldtbxh")
     assert "stored-reports" not in testapp.get("/reports").text
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt,suffix", [("docx", ".docx"), ("xlsx", ".xlsx"), ("csv", ".csv")])
+def test_every_download_opens_in_libreoffice(testapp, data, soffice, fmt, suffix):
+    """Proof each file opens: LibreOffice headless converts the downloaded bytes to PDF, and the
+    Vietnamese text comes out intact."""
+    from coordination.reports.pdf import convert
+
+    from .helpers import pdf_text
+
+    login(testapp, "lanhdao")
+    body = testapp.get(_report_url(data, format=fmt)).body
+    text = pdf_text(convert(body, suffix, "pdf", infilter=pdf_format.CSV_UTF8 if fmt == "csv" else None))
+    assert "Ủy ban nhân dân huyện Văn Lâm" in " ".join(text.split())
