@@ -12,7 +12,13 @@ import logging
 import re
 
 import deform
-from pyramid.httpexceptions import HTTPForbidden, HTTPInternalServerError, HTTPNotFound, HTTPSeeOther
+from pyramid.httpexceptions import (
+    HTTPBadRequest,
+    HTTPForbidden,
+    HTTPInternalServerError,
+    HTTPNotFound,
+    HTTPSeeOther,
+)
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import view_config
@@ -21,12 +27,13 @@ from .. import clock
 from ..i18n import _
 from ..paths import template
 from ..security import READ_ALL
+from ..tasks.labels import STATUS_LABELS, TIMELINESS_LABELS
 from . import charts, choices, params, service, tasklist, words
 from .dashboard import dashboard as dashboard_figures
 from .docx import target_value
 from .forms import ReportForm, query_from
 from .links import Links
-from .model import STATUS_LABELS, TIMELINESS, TIMELINESS_LABELS
+from .model import TIMELINESS
 from .pdf import ConversionError
 from .resources import READ_REPORTS
 from .scope import NoReportAccess, Viewer, viewer_for
@@ -35,7 +42,8 @@ from .storage import StoredReportCorrupt, StoredReportNotFound, open_stored
 log = logging.getLogger(__name__)
 
 DOWNLOAD_COOKIE = "report_ready"
-CHART_WIDTH = 600  # the dashboard shows its two charts side by side on a wide screen
+CHART_WIDTH = 600
+OVERDUE_ON_SCREEN = 200  # the page lists the most overdue; the files and the task list have them all  # the dashboard shows its two charts side by side on a wide screen
 _TOKEN = re.compile(r"^[A-Za-z0-9]{1,32}$")
 
 
@@ -47,6 +55,7 @@ def _viewer(request) -> Viewer:
 
 
 def _labels(request) -> dict:
+    # the task pages' words (translated), so a class reads the same in the inbox and in reports
     return {
         "timeliness_labels": {k: request.translate(v) for k, v in TIMELINESS_LABELS.items()},
         "status_labels": {k: request.translate(v) for k, v in STATUS_LABELS.items()},
@@ -131,6 +140,7 @@ def report_consolidated(request):
         links = Links(request, viewer, scope_query=rr.query, as_of=rr.as_of, today=clock.today())
         return render_to_response(template("reports/report.pt"), {
             "page_title": request.translate(_("Báo cáo tổng hợp")), "report": report, "rr": rr, "links": links,
+            "overdue_shown": OVERDUE_ON_SCREEN,
             "chart": charts.timeliness_by_agency(report.agencies, links.segment, title=request.translate(
                 _("Tình hình thực hiện nhiệm vụ theo cơ quan"))) if report.agencies else None,
             **_labels(request)}, request=request)
@@ -157,7 +167,7 @@ def report_tasks(request):
     try:
         rr = _parse(request, viewer)
     except params.BadRequest as bad:
-        raise HTTPNotFound(detail=", ".join(bad.fields)) from None
+        raise HTTPBadRequest(detail="; ".join(request.translate(m) for m in bad.fields.values())) from None
     filters, errors = tasklist.parse_filters(request.dbsession, request.GET)
     try:
         page = tasklist.page(request.dbsession, rr.scope, rr.as_of, filters, after=request.GET.get("after"))

@@ -94,3 +94,11 @@ def test_an_agency_token_gets_its_own_scope_and_nothing_else(call, data):
 
 def test_without_a_token_the_api_answers_401(testapp, data):
     assert testapp.get(URL, status=401).json["error"] == "authentication required"
+
+
+def test_the_same_cutoff_gives_the_same_answer_after_later_changes(call, dbsession, data):
+    before = call("lanhdao", directive=data.directive.id, as_of=AS_OF.isoformat()).json
+    dataset.change_after_cutoff(dbsession, data)
+    after = call("lanhdao", directive=data.directive.id, as_of=AS_OF.isoformat()).json
+    assert before.pop("dated") != after.pop("dated")  # signed on the day it is made...
+    assert after == before  # ...with the figures of 30/6, whatever July changed

@@ -312,3 +312,22 @@ def test_every_download_opens_in_libreoffice(testapp, data, soffice, fmt, suffix
     body = testapp.get(_report_url(data, format=fmt)).body
     text = pdf_text(convert(body, suffix, "pdf", infilter=pdf_format.CSV_UTF8 if fmt == "csv" else None))
     assert "Ủy ban nhân dân huyện Văn Lâm" in " ".join(text.split())
+
+
+def test_a_bad_task_list_url_is_a_400_not_a_500(testapp, data):
+    login(testapp, "lanhdao")
+    testapp.get("/reports/tasks?as_of=2099-01-01", status=400)
+    page = testapp.get("/reports/tasks?timeliness=nonsense&due_after=31/02/2025&after=garbage")
+    assert "Một số điều kiện lọc không hợp lệ" in page.text
+
+
+def test_the_page_lists_the_most_overdue_and_links_to_the_rest(testapp, data, monkeypatch):
+    from coordination.reports import views
+
+    monkeypatch.setattr(views, "OVERDUE_ON_SCREEN", 2)
+    login(testapp, "lanhdao")
+    page = testapp.get(_report_url(data))
+    assert len(page.html.find(id="overdue-tasks").find("tbody").find_all("tr")) == 2
+    rest = page.html.find("a", string=lambda s: s and "Xem tất cả 5 nhiệm vụ quá hạn" in s)
+    listed = testapp.get(rest["href"].replace("http://example.com", ""))
+    assert listed.html.find(id="task-total").get_text() == "5"
