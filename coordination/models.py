@@ -29,5 +29,5 @@ from .tasks.models import (  # noqa: F401
     TaskStatusHistory,
     TargetValue,
 )
-from .reports.models import StoredReport  # noqa: F401
+from .reports.models import FiguresSnapshot, StoredReport  # noqa: F401
 from .reminders.models import Holiday, OutboxAttachment, OutboxAttempt, OutboxMessage  # noqa: F401

@@ -1,7 +1,8 @@
 """The monthly consolidated report mailed to the leadership.
 
-The reports domain fills it in later: ``reminders.monthly_report`` names a function
-``build_monthly_report(dbsession, *, month, settings)`` returning a dict with any of
+The reports domain fills it in: ``reminders.monthly_report`` names a function
+``build_monthly_report(dbsession, settings, month_end)`` returning the reports domain's
+``(subject, text, html, attachments)`` (see coordination/reports/monthly.py) or a dict with any of
 ``paragraphs`` (list of str), ``facts`` (list of (label, value)) and ``attachments`` (list of
 (filename, content type, bytes)). Until it exists the mail carries a summary computed here from
 the tasks (open, overdue, completed in the month, the agencies with most overdue tasks).
@@ -61,6 +62,18 @@ def task_summary(dbsession: Session, month: dt.date, today: dt.date) -> dict:
     return {"open": open_count, "overdue": overdue, "completed": completed, "worst": [(n, c) for n, c in worst]}
 
 
+def _as_dict(result) -> dict:
+    """Accept the reports domain's ``(subject, text, html, [(filename, bytes, mimetype)])`` or a
+    dict of ``paragraphs``, ``facts`` and ``attachments`` as ``(filename, content type, bytes)``."""
+    if isinstance(result, tuple):
+        _subject, text, _html, files = result
+        return {
+            "paragraphs": [part.strip() for part in text.split("\n\n") if part.strip()],
+            "attachments": [(name, mimetype, data) for name, data, mimetype in files],
+        }
+    return result or {}
+
+
 def monthly_content(dbsession: Session, settings, month: dt.date, today: dt.date, ctx: MailContext) -> tuple[MailContent, list]:
     label = f"{month.month:02d}/{month.year}"
     content = MailContent(
@@ -73,7 +86,8 @@ def monthly_content(dbsession: Session, settings, month: dt.date, today: dt.date
     builder = optional_hook(settings, "reminders.monthly_report", DEFAULT_BUILDER)
     attachments: list = []
     if builder is not None:
-        report = builder(dbsession, month=month, settings=settings) or {}
+        month_end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        report = _as_dict(builder(dbsession, settings, month_end))
         content.paragraphs += list(report.get("paragraphs", []))
         content.facts = [Fact(label, str(value)) for label, value in report.get("facts", [])]
         attachments = list(report.get("attachments", []))

@@ -76,12 +76,18 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _legend(svg, x: float, y: float, entries: Sequence[tuple[str, str]]) -> None:
+def _legend(svg, x: float, y: float, entries: Sequence[tuple[str, str]], right: float | None = None) -> float:
+    """Draw the legend from (x, y), wrapping before ``right``; return the baseline of its last line."""
     group = _el(svg, "g", class_="legend")
+    start = x
     for label, colour in entries:
+        width = 28 + 7.2 * len(label)
+        if right is not None and x > start and x + width - 12 > right:
+            x, y = start, y + 18
         _el(group, "rect", x=x, y=y - 10, width=12, height=12, fill=colour)
         _el(group, "text", label, x=x + 16, y=y)
-        x += 28 + 7.2 * len(label)
+        x += width
+    return y
 
 
 def timeliness_by_agency(rows: Sequence[AgencyFigures], url_for: Callable[[AgencyFigures, str], str], *,
@@ -92,13 +98,17 @@ def timeliness_by_agency(rows: Sequence[AgencyFigures], url_for: Callable[[Agenc
     ``url_for(figures, timeliness)`` gives the link of each segment (e.g. the task list filtered
     to that agency and class). Segments of zero tasks are not drawn.
     """
-    label_width, bar_height, gap, top = 270, 20, 10, 56
+    label_width, bar_height, gap = 270, 20, 10
+    legend = [(TIMELINESS_LABELS[t], COLOURS[t]) for t in TIMELINESS]
+    # the legend's lines (it wraps on a narrow chart) decide where the bars start
+    probe = ET.Element("svg")
+    top = _legend(probe, 10, 18, legend, width - 10) + 38
     height = top + max(len(rows), 1) * (bar_height + gap) + 30
     total = sum(r.assigned for r in rows)
     svg = _svg(width, height, title,
                f"Số nhiệm vụ của {len(rows)} cơ quan chủ trì, {total} nhiệm vụ, chia theo bốn tình trạng: "
                + ", ".join(TIMELINESS_LABELS[t].lower() for t in TIMELINESS) + ".", id_prefix)
-    _legend(svg, 10, 18, [(TIMELINESS_LABELS[t], COLOURS[t]) for t in TIMELINESS])
+    _legend(svg, 10, 18, legend, width - 10)
     if not rows or not total:
         _el(svg, "text", "Chưa có nhiệm vụ trong phạm vi này.", x=label_width, y=top + 14)
         return ET.tostring(svg, encoding="unicode")
@@ -132,8 +142,10 @@ def timeliness_by_agency(rows: Sequence[AgencyFigures], url_for: Callable[[Agenc
     return ET.tostring(svg, encoding="unicode")
 
 
-def month_label(point: MonthPoint) -> str:
-    return f"{point.month.month:02d}/{point.month.year}"
+def month_label(point: MonthPoint, short: bool = False) -> str:
+    """``06/2026``, or ``06/26`` where the months stand close together."""
+    year = point.month.year % 100 if short else point.month.year
+    return f"{point.month.month:02d}/{year:02d}" if short else f"{point.month.month:02d}/{year}"
 
 
 def monthly_trend(points: Sequence[MonthPoint], url_for: Callable[[MonthPoint, str], str], *,
@@ -175,7 +187,7 @@ def monthly_trend(points: Sequence[MonthPoint], url_for: Callable[[MonthPoint, s
         _el(link, "rect", x=f"{centre - bar_width / 2:.1f}", y=f"{base - bar_height:.1f}",
             width=f"{bar_width:.1f}", height=f"{max(bar_height, 0.5):.1f}", fill=COMPLETED_COLOUR,
             data_count=point.completed)
-        _el(axis, "text", month_label(point), x=f"{centre:.1f}", y=base + 16, text_anchor="middle")
+        _el(axis, "text", month_label(point, short=slot < 60), x=f"{centre:.1f}", y=base + 16, text_anchor="middle")
     line = _el(svg, "g", class_="overdue")
     coordinates = " ".join(f"{c:.1f},{base - p.overdue * scale:.1f}" for c, p in zip(centres, points))
     _el(line, "polyline", points=coordinates, fill="none", stroke=OVERDUE_COLOUR, stroke_width=2)

@@ -9,8 +9,10 @@ Counting rules every format relies on (``queries.py`` must fill the figures acco
 - A task is counted for its **lead agency** only (coordinating agencies are not credited), once, in
   exactly one of the four timeliness classes as of the cut-off date (ngày chốt số liệu); cancelled
   tasks are not counted at all. ``assigned`` is therefore the sum of the four classes.
-- ``overdue`` tasks are open tasks whose deadline in force lies before the cut-off date;
-  ``overdue_days_total`` is the sum, over those tasks, of cut-off date minus deadline in force.
+- ``overdue`` tasks are open tasks whose deadline in force lies before the cut-off date (and tasks
+  whose completion was reported after the deadline and still awaits review);
+  ``overdue_days_total`` is the sum, over those tasks, of cut-off date minus deadline in force (for
+  a late completion report awaiting review: reported date minus deadline, the agency's clock stopped).
 - ``extensions_granted`` counts extensions approved up to the cut-off date; ``escalations_open``
   counts escalations (kiến nghị, vướng mắc) still undecided at the cut-off date.
 """

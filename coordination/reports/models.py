@@ -53,3 +53,20 @@ class StoredReport(Base):
         if path is None:
             return None
         return path, getattr(self, f"{fmt}_sha256"), getattr(self, f"{fmt}_size")
+
+
+class FiguresSnapshot(Base):
+    """Figures of a scope computed once and kept, so the dashboard answers without recounting.
+
+    ``kind`` 'month_end': the figures as of a closed month's last day, read from the history
+    tables, hence never changing (kept for good). ``kind`` 'dashboard': today's figures, reused
+    for a short while (``reports.dashboard_cache_seconds``) and replaced afterwards.
+    """
+
+    __tablename__ = "report_snapshots"
+
+    scope_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    as_of: Mapped[dt.date] = mapped_column(primary_key=True)
+    payload: Mapped[dict[str, Any]]
+    computed_at: Mapped[dt.datetime]

@@ -19,6 +19,8 @@ from .docx import docx_bytes
 from .model import ConsolidatedReport
 
 CONTENT_TYPE = "application/pdf"
+# LibreOffice's CSV import: comma separated, double-quoted, character set 76 (UTF-8), from line 1
+CSV_UTF8 = "CSV:44,34,76,1"
 DEFAULT_TIMEOUT = 120
 
 
@@ -45,8 +47,11 @@ def find_soffice(settings: dict | None = None) -> str:
 
 
 def convert(data: bytes, source_suffix: str, target: str = "pdf", *, timeout: float = DEFAULT_TIMEOUT,
-            settings: dict | None = None) -> bytes:
+            settings: dict | None = None, infilter: str | None = None) -> bytes:
     """Convert ``data`` (a ``.docx``/``.xlsx``... file's bytes) to ``target`` and return the bytes.
+
+    ``infilter`` names the import filter and its options where LibreOffice cannot guess them, e.g.
+    ``CSV_UTF8`` for a CSV (comma, double quotes, UTF-8), which it would otherwise read as Latin-1.
 
     Raises :class:`LibreOfficeMissing` without soffice and :class:`ConversionError` when the
     conversion fails, produces nothing, or exceeds ``timeout`` seconds.
@@ -60,7 +65,8 @@ def convert(data: bytes, source_suffix: str, target: str = "pdf", *, timeout: fl
         out_dir = work_dir / "out"
         command = [
             soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-            "--nolockcheck", "--nodefault", "--convert-to", target, "--outdir", str(out_dir), str(source),
+            "--nolockcheck", "--nodefault", *([f"--infilter={infilter}"] if infilter else []),
+            "--convert-to", target, "--outdir", str(out_dir), str(source),
         ]
         # a session of its own, so a timeout can kill soffice.bin and anything it spawned
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

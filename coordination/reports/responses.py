@@ -2,6 +2,11 @@
 
 Large exports never sit in memory: the XLSX is written to a temporary file served with
 ``FileIter`` (the file disappears when the response is closed), the CSV streams from its rows.
+
+Rows read from the database must be consumed while the request's transaction is open: pyramid_tm
+commits when the view returns, before the server iterates the body, and a server-side cursor does
+not survive the commit. Views therefore use :func:`csv_file_response`, which writes the CSV to a
+temporary file first (same streaming, same memory), and never :func:`csv_response` with a cursor.
 """
 
 from __future__ import annotations
@@ -54,6 +59,23 @@ def xlsx_response(report: ConsolidatedReport, task_rows: Iterable[TaskRow]) -> R
 def csv_response(task_rows: Iterable[TaskRow], as_of: dt.date) -> Response:
     """The task sheet as CSV, streamed chunk by chunk as the client reads."""
     response = Response(app_iter=csv_format.iter_csv(task_rows), content_type="text/csv", charset="utf-8")
+    return attachment(response, filename(as_of, "csv", "danh-sach-nhiem-vu"))
+
+
+def csv_file_response(task_rows: Iterable[TaskRow], as_of: dt.date) -> Response:
+    """The task sheet as CSV, written to a temporary file while ``task_rows`` are pulled (inside the
+    caller's transaction), then streamed from the file."""
+    handle = tempfile.TemporaryFile()
+    try:
+        for chunk in csv_format.iter_csv(task_rows):
+            handle.write(chunk)
+        length = handle.tell()
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    response = Response(app_iter=FileIter(handle), content_type="text/csv", charset="utf-8")
+    response.content_length = length
     return attachment(response, filename(as_of, "csv", "danh-sach-nhiem-vu"))
 
 

@@ -35,8 +35,9 @@ class LiveServer:
         self.run(apply)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def _serve(root):
+    """Migrate a SQLite database under ``root``, load the demo province, serve the app; yields the
+    LiveServer and closes the server afterwards."""
     from waitress.server import create_server
 
     from coordination import main
@@ -44,7 +45,6 @@ def live_server(tmp_path_factory):
     from coordination.demo import load_demo
     from coordination.migrate import upgrade
 
-    root = tmp_path_factory.mktemp("live")
     db_url = f"sqlite:///{root / 'app.sqlite'}"
     upgrade(db_url)
     factory = get_session_factory(get_engine({"sqlalchemy.url": db_url}))
@@ -64,6 +64,18 @@ def live_server(tmp_path_factory):
     server_info.url = f"http://127.0.0.1:{server.effective_port}"
     yield server_info
     server.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    yield from _serve(tmp_path_factory.mktemp("live"))
+
+
+@pytest.fixture(scope="module")
+def isolated_live_server(tmp_path_factory):
+    """Like ``live_server``, with a database of the test module's own (for modules that load data
+    the other browser tests must not see)."""
+    yield from _serve(tmp_path_factory.mktemp("live-isolated"))
 
 
 @pytest.fixture(scope="session")

@@ -24,13 +24,14 @@ def user(dbsession, login: str) -> User:
     return dbsession.scalar(select(User).where(User.login == login))
 
 
-def directive(dbsession, *, issued_on: dt.date = dt.date(2025, 5, 25), subject: str = "Hỗ trợ người lao động") -> Directive:
+def directive(dbsession, *, issued_on: dt.date = dt.date(2025, 5, 25), subject: str = "Hỗ trợ người lao động",
+              signer_name: str = "Nguyễn Duy Hưng") -> Directive:
     """An issued Công văn of UBND tỉnh, signed by the chairman."""
     kind = dbsession.scalar(select(DirectiveType).where(DirectiveType.code == "cong-van"))
     obj = Directive(
         type=kind, issuer=agency(dbsession, "UBND"), status="issued", register="UBND", symbol="UBND-KGVX",
         year=issued_on.year, number=next(_numbers), place="Hưng Yên", issued_on=issued_on, subject=subject,
-        signer_name="Nguyễn Duy Hưng", signer_capacity="KT. CHỦ TỊCH, PHÓ CHỦ TỊCH",
+        signer_name=signer_name, signer_capacity="KT. CHỦ TỊCH, PHÓ CHỦ TỊCH",
     )
     dbsession.add(obj)
     dbsession.flush()
