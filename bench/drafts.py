@@ -11,13 +11,10 @@ words it would have (≈ 3 % of subjects speak of "hỗ trợ lao động").
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
-from pathlib import Path
 
 from .org import HUYEN, SO_NGANH, XA, Province
-
-SEEDS = Path(os.environ.get("COORDINATION_SEEDS", "/work/shared/seeds"))
+from .seeds import seeds_dir
 
 SUBJECTS = [
     "V/v triển khai chính sách hỗ trợ lao động mất việc làm",
@@ -67,7 +64,8 @@ SHAPES = [("letter", 40), ("departments", 19), ("plan", 16), ("localities", 10),
 
 def _sentences() -> list[str]:
     out = []
-    for path in sorted(SEEDS.glob("*.txt")):
+    folder = seeds_dir()
+    for path in sorted(folder.glob("*.txt")) if folder else ():
         for line in path.read_text(encoding="utf-8").splitlines():
             line = " ".join(line.split())
             if 60 < len(line) < 600 and not line.startswith(("Số:", "Kính gửi")):

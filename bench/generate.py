@@ -96,7 +96,7 @@ class Generator:
     def setup(self) -> None:
         with Session(self.engine) as session:
             clock.set_now(dt.datetime.combine(self.start - dt.timedelta(days=3), dt.time(9), tzinfo=LOCAL_TZ))
-            self.provinces = org.build(session, self.scale.provinces, self.scale.communes)
+            self.provinces = org.build(session, 1, self.scale.communes)  # the others are copies (bench.clone)
             session.commit()
             self.staff = P.Staff(self.provinces)
             self.drafters = [Drafter(p) for p in self.provinces]
@@ -107,7 +107,7 @@ class Generator:
         days = working_days(self.start, self.horizon.date())
         out: dict[dt.date, list] = defaultdict(list)
         for index, province in enumerate(self.provinces):
-            count = self.scale.home_directives if province.home else self.scale.other_directives
+            count = self.scale.home_directives
             for n in range(count):
                 day = days[min(len(days) - 1, int((n + self.rng.random()) * len(days) / count))]
                 minutes = self.rng.randint(9 * 60, 16 * 60 + 30)
@@ -139,6 +139,12 @@ class Generator:
 
     def day(self, session: Session, day: dt.date, directives: list) -> None:
         working = day.weekday() < 5
+        if day.weekday() == 6:
+            # what autovacuum does in production (it is off on some development servers): without
+            # fresh statistics the growing tables are planned as if they were still empty
+            mark = time.perf_counter()
+            analyse(self.engine, vacuum=False)
+            self.seconds["analyse"] += time.perf_counter() - mark
         if working and self.lifecycle_tasks:
             mark = time.perf_counter()
             clock.set_now(dt.datetime.combine(day, dt.time(0, 30), tzinfo=LOCAL_TZ))
@@ -226,10 +232,10 @@ class Generator:
         analyse(self.engine)
 
 
-def analyse(engine) -> None:
+def analyse(engine, vacuum: bool = True) -> None:
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))
+            conn.execute(text("VACUUM ANALYZE" if vacuum else "ANALYZE"))
     else:
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
@@ -276,27 +282,53 @@ def dataset_key(scale: str) -> str:
 
 
 def build(url: str, scale_name: str) -> dict:
-    """Migrate ``url`` (an empty database) and fill it; return the metadata written to bench_meta."""
+    """Fill the (empty or missing) database at ``url`` with the ``scale_name`` dataset; return the
+    metadata written to ``bench_meta``. A scale with a ``base`` starts from the base's snapshot when
+    there is one (else builds the home province itself), then copies it into the other provinces."""
+    from bench import clone, snapshot
+
     scale = SCALES[scale_name]
-    if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    upgrade(url)
-    engine = get_engine({"sqlalchemy.url": url})
-    try:
+    started = time.perf_counter()
+    meta: dict[str, str] = {}
+    if scale.base and snapshot.restore(url, dataset_key(scale.base)):
+        engine = get_engine({"sqlalchemy.url": url})
+        meta = {f"home_{k}": v for k, v in read_meta(engine).items() if k in ("build_seconds", "seconds", "stats",
+                                                                                  "lifecycle_actions", "bulk_actions")}
+        meta["home"] = f"restored from the {scale.base} snapshot"
+        say(f"home province restored from the {scale.base} snapshot in {time.perf_counter() - started:.0f} s")
+    else:
+        if url.startswith("sqlite:///"):
+            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        upgrade(url)
+        engine = get_engine({"sqlalchemy.url": url})
         generator = Generator(engine, scale)
         generator.run()
         meta = {
+            "home_build_seconds": f"{generator.seconds['total']:.0f}",
+            "home_seconds": json.dumps({k: round(v, 1) for k, v in generator.seconds.items()}),
+            "home_stats": json.dumps(dict(generator.stats)),
+            "home_lifecycle_actions": json.dumps(dict(generator.lifecycle.done)),
+            "home_bulk_actions": json.dumps(dict(generator.bulk.done)),
+            "refused": json.dumps({f"{a}:{r}": n for (a, r), n in (generator.lifecycle.refused + generator.bulk.refused).items()}),
+        }
+    try:
+        if scale.provinces > 1:
+            mark = time.perf_counter()
+            clock.set_now(dt.datetime.combine(YEAR_START - dt.timedelta(days=3), dt.time(9), tzinfo=LOCAL_TZ))
+            with Session(engine) as session:
+                provinces = org.build(session, scale.provinces, scale.communes)
+                session.commit()
+            copied = clone.run(engine, scale, provinces)
+            analyse(engine)
+            meta["clone_seconds"] = f"{time.perf_counter() - mark:.0f}"
+            meta["cloned_rows"] = json.dumps(copied)
+        meta.update({
             "key": dataset_key(scale_name), "scale": scale_name, "backend": engine.dialect.name,
             "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "build_seconds": f"{generator.seconds['total']:.0f}",
-            "seconds": json.dumps({k: round(v, 1) for k, v in generator.seconds.items()}),
-            "stats": json.dumps(dict(generator.stats)),
-            "lifecycle_actions": json.dumps(dict(generator.lifecycle.done)),
-            "bulk_actions": json.dumps(dict(generator.bulk.done)),
-            "refused": json.dumps({f"{a}:{r}": n for (a, r), n in (generator.lifecycle.refused + generator.bulk.refused).items()}),
+            "build_seconds": f"{time.perf_counter() - started:.0f}",
             "counts": json.dumps(counts(engine)),
             "bench_at": BENCH_AT.isoformat(),
-        }
+        })
         write_meta(engine, meta)
         return meta
     finally:
@@ -308,8 +340,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", choices=sorted(SCALES), default="tiny")
     parser.add_argument("--db", required=True, help="an EMPTY database (sqlite:///path or postgresql://.../name)")
+    parser.add_argument("--save", action="store_true", help="save a snapshot afterwards (bench/snapshots/)")
     args = parser.parse_args(argv)
     meta = build(args.db, args.scale)
+    if args.save:
+        from bench import snapshot
+
+        say(f"snapshot saved: {snapshot.save(args.db, meta['key'])}")
     print(json.dumps(meta, indent=2, ensure_ascii=False))
     return 0
 

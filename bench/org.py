@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from coordination.accounts import services as accounts
 from coordination.accounts.models import User
 from coordination.demo import AGENCIES as DEMO_AGENCIES
+from coordination.demo import USERS as DEMO_USERS
 from coordination.demo import load_demo
 from coordination.organizations.models import Agency, AgencyGroup, AgencyKind
 
@@ -182,6 +183,11 @@ def _staff(dbsession: Session, province: Province, by_local: dict[str, Agency], 
         people[(local, "head")] = user(_login(province, local, "gd"), f"Giám đốc {agency.short_name}", agency, ["agency_head"])
         people[(local, "officer")] = user(_login(province, local, "cb"), f"Chuyên viên {agency.short_name}", agency,
                                           ["agency_officer"])
+    if not province.home:
+        # the demo's agency users have counterparts too, so every home user has one (bench.clone)
+        for login, full_name, agency_code, roles in DEMO_USERS:
+            if agency_code in by_local and login not in ("admin", "lanhdao", "chuyenvien"):
+                user(f"{login}.{province.slug}", full_name, by_local[agency_code], roles)
     leader = existing.get("lanhdao") if province.home else user(f"lanhdao.{province.slug}", "Lãnh đạo UBND tỉnh",
                                                                    by_local["UBND"], ["leader"])
     clerk = existing.get("chuyenvien") if province.home else user(f"chuyenvien.{province.slug}", "Chuyên viên VP",
