@@ -54,9 +54,15 @@ def run(url: str, snapshots: Path, *args: str) -> tuple[list[dict], str]:
     return [json.loads(line) for line in done.stdout.splitlines() if line.strip()], done.stderr
 
 
-def test_run_builds_measures_reuses_and_restores(tiny):
+@pytest.fixture(scope="module")
+def first_run(tiny):
     url, snapshots = tiny
     rows, log = run(url, snapshots, "--reps", "3", "--clients", "2", "--seconds", "1")
+    return url, snapshots, rows, log
+
+
+def test_run_builds_measures_reuses_and_restores(first_run):
+    url, snapshots, rows, log = first_run
     assert "building the tiny dataset" in log
     assert list(snapshots.glob("tiny-*")), "a snapshot was saved"
     by_name = {row["name"]: row for row in rows}
@@ -89,6 +95,73 @@ def test_run_builds_measures_reuses_and_restores(tiny):
     rows, log = run(url, snapshots, "--only", "task_page", "--reps", "2", "--no-throughput")
     assert "restored the tiny dataset" in log and "building" not in log
     assert [row["name"] for row in rows] == ["task_page"]
+
+
+def test_copied_province_is_its_own(first_run):
+    """The second province of the tiny dataset is a re-keyed copy of the home one (bench.clone):
+    its tasks, coordinators, issuers, registers and actors are its own, each copied task matches the
+    task it copies, and its officers can act on them through the lifecycle."""
+    import datetime as dt
+    from collections import Counter
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session, aliased
+
+    from coordination import clock
+    from coordination.accounts.models import User
+    from coordination.directives.models import Directive
+    from coordination.organizations.models import Agency
+    from coordination.tasks import lifecycle, queries
+    from coordination.tasks.models import AuditEvent, Task, task_coordinators
+
+    url = first_run[0]
+    engine = get_engine({"sqlalchemy.url": url})
+    try:
+        with Session(engine) as s:
+            lead = aliased(Agency)
+            tasks = s.execute(select(Task, lead.code).join(lead, lead.id == Task.lead_agency_id)).all()
+            home = {(t.created_at, t.paragraph, t.content, code): t for t, code in tasks if not code.startswith("HN-")}
+            copies = [(t, code) for t, code in tasks if code.startswith("HN-")]
+            assert 0.3 * len(home) < len(copies) < 0.7 * len(home)
+            issuers = set(s.scalars(select(Agency.code).join(Directive, Directive.issuer_id == Agency.id)
+                                    .where(Directive.id.in_([t.directive_id for t, _ in copies]))))
+            assert issuers == {"HN-UBND"}
+            registers = set(s.scalars(select(Directive.register).where(Directive.id.in_([t.directive_id for t, _ in copies]))))
+            assert registers and all(r.startswith("HN-UBND/") for r in registers)
+            codes = set(s.scalars(select(Agency.code).join(task_coordinators, task_coordinators.c.agency_id == Agency.id)
+                                  .where(task_coordinators.c.task_id.in_([t.id for t, _ in copies]))))
+            assert codes and all(c.startswith("HN-") for c in codes)
+
+            def actions(task_id):
+                return [a for a in s.scalars(select(AuditEvent.action).where(AuditEvent.entity == "task",
+                                                                              AuditEvent.entity_id == task_id).order_by(AuditEvent.id))]
+
+            statuses = Counter()
+            for task, code in copies:
+                source = home[(task.created_at, task.paragraph, task.content, code[3:])]
+                assert (task.status, task.version, task.percent_done, task.completed_on, task.deadline_in_force) == \
+                    (source.status, source.version, source.percent_done, source.completed_on, source.deadline_in_force)
+                assert actions(task.id) == actions(source.id)
+                statuses[task.status] += 1
+            assert statuses["completed"] and statuses["in_progress"]
+            actors = set(s.scalars(select(User.login).join(AuditEvent, AuditEvent.actor_id == User.id)
+                                   .where(AuditEvent.entity == "task", AuditEvent.entity_id.in_([t.id for t, _ in copies]))))
+            assert actors and all(login.endswith(".hn") for login in actors), actors
+
+            # the copy's officer sees the task in the inbox and can report on it
+            task, code = next((t, c) for t, c in copies if t.status == "in_progress" and t.rrule is None)
+            officer = s.scalar(select(User).where(User.login == f"cb.{code[3:].lower()}.hn"))
+            clock.set_now(dt.datetime(2026, 12, 16, 9, 0))
+            try:
+                page = queries.inbox_page(s, task.lead_agency_id, queries.InboxFilters(statuses=("in_progress",)), limit=200)
+                assert task.id in [t.id for t in page.tasks]
+                lifecycle.report_progress(s, task, officer, expected_version=task.version, percent=95, text="Sắp xong.")
+                assert task.percent_done == 95
+            finally:
+                clock.set_now(None)
+                s.rollback()
+    finally:
+        engine.dispose()
 
 
 def test_run_refuses_a_database_not_named_bench(tmp_path):
