@@ -103,11 +103,10 @@ def login(base: str, user: str, password: str = PASSWORD) -> str:
     page = opener.open(f"{base}/login").read().decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     body = urllib.parse.urlencode({"csrf_token": token, "login": user, "password": password, "sign_in": "sign_in"}).encode()
-    opener.open(f"{base}/login", data=body)
-    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
-    if "session" not in cookies:
+    landed = opener.open(f"{base}/login", data=body).geturl()
+    if "/login" in landed:
         raise RuntimeError(f"login as {user} failed")
-    return cookies
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
 def _client(args) -> tuple[list[float], int]:
