@@ -1,5 +1,6 @@
-"""The production shape on one machine: two web processes and the scheduler process against one
-PostgreSQL database, an SMTP relay on loopback, no sticky sessions.
+"""The production shape on one machine: two web processes and the scheduler process, all started
+from production.ini with the environment docs/deployment.md describes, against one PostgreSQL
+database, an SMTP relay on loopback, no sticky sessions.
 
 A directive goes through issue → acknowledge → reminder → progress report, each step on whichever
 web process the test picks (a session made by one process is honoured by the other, as behind a
@@ -11,13 +12,13 @@ amounts to), and arrives once.
 from __future__ import annotations
 
 import datetime as dt
-import http.cookiejar
+import http.client
 import json
+import os
 import re
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -31,6 +32,7 @@ from tests.conftest import _create_pg_database, _drop_pg_database
 from tests.reminders.conftest import SmtpServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+INI = str(ROOT / "production.ini")
 pytestmark = pytest.mark.postgresql_only
 
 
@@ -43,41 +45,61 @@ def pg_url(backend):
     _drop_pg_database(url)
 
 
-def write_ini(path: Path, url: str, smtp_port: int, web_port: int, attachments: Path) -> str:
-    """production.ini's settings, with loopback addresses and a throwaway database."""
-    path.write_text("\n".join([
-        "[app:main]", "use = egg:coordination",
-        f"sqlalchemy.url = {url}", "sqlalchemy.pool_pre_ping = true", "sqlalchemy.pool_size = 5",
-        "session.secret = deployment-test-secret-" + "x" * 32, "session.secure = false", "security.hsts = false",
-        "retry.attempts = 3", f"app.base_url = http://127.0.0.1:{web_port}",
-        "issuer.name = Ủy ban nhân dân tỉnh Hưng Yên", f"attachments.dir = {attachments}",
-        "mail.host = 127.0.0.1", f"mail.port = {smtp_port}", "mail.tls = false", "mail.ssl = false",
-        "mail.default_sender = Hệ thống theo dõi nhiệm vụ <nhiemvu@hungyen.gov.vn>", "mail.timeout = 5",
-        # the scheduler sends the outbox every minute; the sweep is run by hand below, with --now
-        "scheduler.sweep = off", "scheduler.dispatch = * * * * *", "scheduler.occurrences = off",
-        "scheduler.daily_digest = off", "scheduler.agency_digest = off", "scheduler.monthly_report = off",
-        "", "[server:main]", "use = egg:waitress#main", f"listen = 127.0.0.1:{web_port}", "threads = 4",
-    ]), encoding="utf-8")
-    return str(path)
+PUBLIC = "nhiemvu.hungyen.gov.vn"  # the name nginx answers to
 
 
-def cli(ini: str, *args: str, timeout: float = 120) -> str:
-    done = subprocess.run([sys.executable, "-m", "coordination.scripts.cli", "-c", ini, *args], cwd=ROOT,
+def environment(url: str, smtp_port: int, attachments: Path) -> dict:
+    """What the systemd EnvironmentFile holds (docs/deployment.md), with loopback addresses."""
+    return {**os.environ, "COORDINATION_DATABASE_URL": url, "COORDINATION_SESSION_SECRET": "deployment-test-" + "s" * 32,
+            "COORDINATION_BASE_URL": f"https://{PUBLIC}", "COORDINATION_ATTACHMENTS_DIR": str(attachments),
+            "COORDINATION_MAIL_HOST": "127.0.0.1", "COORDINATION_MAIL_PORT": str(smtp_port), "COORDINATION_MAIL_TLS": "false",
+            "COORDINATION_MAIL_SENDER": "Hệ thống theo dõi nhiệm vụ <nhiemvu@hungyen.gov.vn>"}
+
+
+def cli(env: dict, *args: str, timeout: float = 120) -> str:
+    done = subprocess.run([sys.executable, "-m", "coordination.scripts.cli", "-c", INI, *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
 
 class Browser:
-    """One person's cookie jar, used against either web process."""
+    """One person's browser as the web processes see it through nginx: HTTPS (X-Forwarded-Proto),
+    the public host name, the session cookie (Secure: kept by hand, since the hop to waitress is
+    plain HTTP on loopback) sent to whichever process nginx picks."""
 
     def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.cookies: dict[str, str] = {}
         self.csrf = None
 
+    def request(self, base: str, method: str, path: str, body: bytes | None = None, content_type: str | None = None):
+        connection = http.client.HTTPConnection(base.split("//", 1)[1], timeout=60)
+        headers = {"Host": base.split("//", 1)[1], "X-Forwarded-Proto": "https", "X-Forwarded-Host": PUBLIC,
+                   "X-Forwarded-For": "203.0.113.7", "Origin": f"https://{PUBLIC}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if content_type:
+            headers["Content-Type"] = content_type
+        if self.csrf and method != "GET":
+            headers["X-CSRF-Token"] = self.csrf
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        for header in response.headers.get_all("Set-Cookie") or ():
+            assert "secure" in header.lower(), header  # production.ini: session.secure = true
+            name, _, rest = header.partition("=")
+            value = rest.split(";", 1)[0]
+            if "max-age=0" in header.lower():
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+        connection.close()
+        return response.status, response.headers, data
+
     def page(self, base: str, path: str) -> str:
-        html = self.opener.open(base + path, timeout=30).read().decode()
+        status, _headers, data = self.request(base, "GET", path)
+        assert status == 200, (path, status)
+        html = data.decode()
         found = re.search(r'name="csrf_token" value="([^"]+)"', html)
         if found:
             self.csrf = found.group(1)
@@ -87,22 +109,21 @@ class Browser:
         self.page(base, "/login")
         body = urllib.parse.urlencode({"csrf_token": self.csrf, "login": login, "password": password,
                                        "sign_in": "sign_in"}).encode()
-        landed = self.opener.open(base + "/login", data=body, timeout=30).geturl()
-        assert "/login" not in landed, f"{login} is not logged in"
+        status, headers, _data = self.request(base, "POST", "/login", body, "application/x-www-form-urlencoded")
+        assert status == 303 and "/login" not in headers["Location"], f"{login} is not logged in ({status})"
+        assert headers["Location"].startswith(f"https://{PUBLIC}/"), headers["Location"]
         self.page(base, "/")  # the token rotates at login: read the new one
 
     def api(self, base: str, method: str, path: str, body: dict | None = None) -> dict:
-        request = urllib.request.Request(base + path, method=method, data=json.dumps(body or {}).encode() if method != "GET" else None,
-                                         headers={"Content-Type": "application/json", "X-CSRF-Token": self.csrf or ""})
-        try:
-            with self.opener.open(request, timeout=60) as response:
-                return json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            raise AssertionError(f"{method} {path}: {error.code} {error.read()[:2000]!r}") from None
+        payload = json.dumps(body or {}).encode() if method != "GET" else None
+        status, headers, data = self.request(base, method, path, payload, "application/json")
+        assert status in (200, 201), f"{method} {path}: {status} {data[:2000]!r}"
+        assert "max-age=" in (headers.get("Strict-Transport-Security") or ""), "HSTS, as production.ini asks"
+        return json.loads(data)
 
 
-def start(ini: str, command: str, log: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "coordination.scripts.cli", "-c", ini, command], cwd=ROOT,
+def start(env: dict, log: Path, *command: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "coordination.scripts.cli", "-c", INI, *command], cwd=ROOT, env=env,
                             stdout=log.open("w"), stderr=subprocess.STDOUT)
 
 
@@ -130,26 +151,27 @@ def next_wednesday(after: dt.date, days: int) -> dt.date:
 
 def test_two_web_processes_and_the_scheduler_carry_a_directive_through(pg_url, tmp_path):
     smtp = SmtpServer().start()
+    env = environment(pg_url, smtp.port, tmp_path / "files")
     ports = free_port(), free_port()
-    inis = [write_ini(tmp_path / f"web{n + 1}.ini", pg_url, smtp.port, port, tmp_path / "files")
-            for n, port in enumerate(ports)]
     web1, web2 = (f"http://127.0.0.1:{port}" for port in ports)
     processes = []
     engine = get_engine({"sqlalchemy.url": pg_url})
     try:
         # an operator's first steps: the schema (alembic upgrade head), then the province
-        assert "latest schema" in cli(inis[0], "initdb")
-        passwords = dict(re.findall(r"^\s+(\S+)\s+(\S+)$", cli(inis[0], "demo"), re.M))
+        assert "latest schema" in cli(env, "initdb")
+        passwords = dict(re.findall(r"^\s+(\S+)\s+(\S+)$", cli(env, "demo"), re.M))
         assert {"chuyenvien", "lanhdao", "canbo.sldtbxh"} <= set(passwords)
 
-        for n, ini in enumerate(inis):
-            processes.append(start(ini, "serve", tmp_path / f"web{n + 1}.log"))
-        processes.append(start(inis[0], "scheduler", tmp_path / "scheduler.log"))
+        for n, port in enumerate(ports):
+            processes.append(start(env, tmp_path / f"web{n + 1}.log", "serve", "--port", str(port)))
+        processes.append(start(env, tmp_path / "scheduler.log", "scheduler"))
         for base in (web1, web2):
             wait_until(lambda: healthy(base), what=f"{base}/healthz")
-        with engine.connect() as conn:
-            wait_until(lambda: conn.execute(text("SELECT count(*) FROM apscheduler_jobs")).scalar() == 1
-                       or conn.rollback(), what="the scheduler's job store")
+
+        def jobs_stored():
+            with engine.connect() as conn:
+                return conn.execute(text("SELECT count(*) FROM apscheduler_jobs")).scalar() == 6
+        wait_until(jobs_stored, what="the scheduler's six jobs in the database")
 
         clerk, leader, officer = Browser(), Browser(), Browser()
         clerk.login(web1, "chuyenvien", passwords["chuyenvien"])
@@ -175,16 +197,17 @@ def test_two_web_processes_and_the_scheduler_carry_a_directive_through(pg_url, t
         acknowledged = officer.api(web1, "POST", f"/api/v1/tasks/{task['id']}/acknowledge", {"version": seen["version"]})
         assert acknowledged["task"]["status"] == "acknowledged"
 
-        # seven days before the deadline: the sweep queues the reminder; two dispatchers at once send it once
-        morning = f"{(deadline - dt.timedelta(days=7)).isoformat()}T08:00"
-        assert "mails queued" in cli(inis[0], "sweep", "--now", morning)
-        dispatchers = [subprocess.Popen([sys.executable, "-m", "coordination.scripts.cli", "-c", ini, "dispatch", "--now",
-                                         f"{morning[:-5]}08:05"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-                       for ini in inis]
+        # seven days before the deadline the sweep queues the reminder; two dispatchers started at
+        # the same moment (a second scheduler by mistake) send it once
+        day = (deadline - dt.timedelta(days=7)).isoformat()
+        assert "mails queued" in cli(env, "sweep", "--now", f"{day}T08:00")
+        dispatchers = [subprocess.Popen([sys.executable, "-m", "coordination.scripts.cli", "-c", INI, "dispatch", "--now",
+                                         f"{day}T08:05"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+                       for _ in range(2)]
         outputs = [p.communicate(timeout=120)[0] for p in dispatchers]
         assert all(p.returncode == 0 for p in dispatchers), outputs
-        assert "0 mails queued" in cli(inis[1], "sweep", "--now", f"{morning[:-5]}09:00")
-        cli(inis[1], "dispatch", "--now", f"{morning[:-5]}09:05")
+        assert "0 mails queued" in cli(env, "sweep", "--now", f"{day}T09:00")
+        cli(env, "dispatch", "--now", f"{day}T09:05")
         with engine.connect() as conn:
             reminders = conn.execute(select(OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.status)
                                      .where(OutboxMessage.task_id == task["id"], OutboxMessage.kind == "before",
