@@ -16,7 +16,6 @@ always go through the lifecycle).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 
 from sqlalchemy import bindparam, select, text, update

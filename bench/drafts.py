@@ -111,7 +111,7 @@ class Drafter:
         if recurring_ok and roll < 0.05:
             rule = rng.choice(["FREQ=MONTHLY;BYMONTHDAY=20", "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=15"])
             return {"kind": "recurring", "rrule": rule, "start": issued_on.isoformat(),
-                    "end": dt.date(issued_on.year, 12, 31).isoformat(), "text": "Báo cáo định kỳ"}
+                    "end": (issued_on + dt.timedelta(days=365)).isoformat(), "text": "Báo cáo định kỳ"}
         if roll < 0.68:
             due = issued_on + dt.timedelta(days=rng.choice([7, 10, 15, 20, 30, 30, 45, 60, 60, 90, 120, 180]))
             while due.weekday() >= 5:

@@ -65,6 +65,13 @@ def test_run_builds_measures_reuses_and_restores(first_run):
     url, snapshots, rows, log = first_run
     assert "building the tiny dataset" in log
     assert list(snapshots.glob("tiny-*")), "a snapshot was saved"
+    engine = get_engine({"sqlalchemy.url": url})
+    with engine.connect() as conn:
+        meta = dict(conn.execute(text("SELECT key, value FROM bench_meta")).all())
+    engine.dispose()
+    # every draft was accepted and every planned action allowed, by the services and the lifecycle
+    assert json.loads(meta["refused"]) == {} and "drafts_refused" not in json.loads(meta["home_stats"])
+    assert json.loads(meta["counts"])["tasks"] > 500
     by_name = {row["name"]: row for row in rows}
     assert set(by_name) == CASES | THROUGHPUT
     for row in rows:
