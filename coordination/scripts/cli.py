@@ -115,6 +115,8 @@ def cmd_serve(env: Env, args) -> int:
     argv = ["pserve", env.ini]
     if args.reload:
         argv.append("--reload")
+    # production.ini listens on %(http_port)s, so that one file serves several processes
+    argv.append(f"http_port={getattr(args, 'port', None) or 6543}")
     return pserve(argv)
 
 
@@ -233,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="serve the web application (pserve)")
     p.add_argument("--reload", action="store_true")
+    p.add_argument("--port", type=int, help="the port of this process, for settings that listen on %%(http_port)s "
+                                            "(production.ini; default 6543)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("backup", help="copy the SQLite database with the online backup API")

@@ -1,0 +1,222 @@
+"""The measurements of ``run.py``: each times what the application does (its query and service
+functions, as the views call them) next to hand-written SQL returning the same rows through the
+bare DBAPI, in the same run, interleaved. The ratio is the figure that matters on a noisy machine.
+
+Every case is ``fn(ctx, reps) -> Measurement``; ``CASES`` lists them in the order they print.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from pyramid.path import DottedNameResolver
+from sqlalchemy import func, select
+
+from coordination import clock
+from coordination.accounts.models import User
+from coordination.directives import queries as directive_queries
+from coordination.directives.models import Directive
+from coordination.organizations.models import Agency
+from coordination.tasks import queries, services
+from coordination.tasks.models import Task
+
+from . import rawsql
+from .context import Context
+from .timing import Measurement, measurement, paired
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# -- the agency inbox ------------------------------------------------------------------------------
+
+
+def inbox_data(s, agency_id: int, after: str | None = None) -> int:
+    """What the inbox page (coordination.tasks.views.inbox) asks the database for, and the
+    attributes its template reads."""
+    page = queries.inbox_page(s, agency_id, queries.InboxFilters(), after=after)
+    counts = queries.status_counts(s, agency_id, queries.LEAD)
+    overdue = queries.overdue_count(s, agency_id, queries.LEAD)
+    issuers = s.scalars(select(Agency).where(Agency.id.in_(select(Directive.issuer_id).distinct()))
+                        .order_by(Agency.name)).all()
+    today = clock.today()
+    for t in page.tasks:
+        (t.directive.number_symbol, t.directive.issued_on, t.content, t.deadline_in_force, t.status,
+         t.percent_done, queries.current_timeliness(t, today))
+    return len(page.tasks) + len(counts) + overdue + len(issuers)
+
+
+def _with_session(ctx: Context, fn):
+    def run():
+        with ctx.session() as s:
+            return fn(s)
+    return run
+
+
+def _raw(ctx: Context, fn):
+    def run():
+        conn = ctx.raw()
+        try:
+            cur = conn.cursor()
+            result = fn(ctx, cur)
+            conn.rollback()
+            return result
+        finally:
+            conn.close()
+    return run
+
+
+def inbox_first_page(ctx: Context, reps: int) -> Measurement:
+    app, raw = paired(_with_session(ctx, lambda s: inbox_data(s, ctx.agency_id)),
+                      _raw(ctx, lambda c, cur: rawsql.inbox(c, cur, ctx.agency_id, None)), reps)
+    return measurement("inbox_first_page", app, raw,
+                       note=f"{ctx.agency_code}: {ctx.agency_tasks:,} tasks; page of 50 + status counts + overdue count + issuers")
+
+
+def inbox_deep_page(ctx: Context, reps: int) -> Measurement:
+    after = ctx.deep_cursor
+    app, raw = paired(_with_session(ctx, lambda s: inbox_data(s, ctx.agency_id, after)),
+                      _raw(ctx, lambda c, cur: rawsql.inbox(c, cur, ctx.agency_id, after)), reps)
+    return measurement("inbox_deep_page", app, raw, note=f"the page after row {ctx.deep_position:,} (keyset cursor)")
+
+
+# -- the leadership dashboard ------------------------------------------------------------------------
+
+# the dashboard function: ``module:function`` called as fn(dbsession, ctx); the lead switches it to
+# the reports' dashboard once that lands (``--dashboard`` or COORDINATION_BENCH_DASHBOARD)
+DEFAULT_DASHBOARD = "bench.cases:dashboard_counts"
+
+
+def dashboard_counts(s, ctx: Context) -> int:
+    """Until the reports' dashboard lands: the four timeliness classes per lead agency (today) and the
+    tasks per agency and status, over the home province's directives."""
+    counts = queries.timeliness_counts(s, issuer_ids=[ctx.issuer_id])
+    home = select(Directive.id).where(Directive.issuer_id == ctx.issuer_id)
+    states = s.execute(select(Task.lead_agency_id, Task.status, func.count()).where(Task.directive_id.in_(home))
+                       .group_by(Task.lead_agency_id, Task.status)).all()
+    return len(counts) + len(states)
+
+
+def dashboard(ctx: Context, reps: int, function: str | None = None) -> Measurement:
+    name = function or os.environ.get("COORDINATION_BENCH_DASHBOARD") or DEFAULT_DASHBOARD
+    fn = DottedNameResolver().resolve(name)
+    app, raw = paired(_with_session(ctx, lambda s: fn(s, ctx)),
+                      _raw(ctx, lambda c, cur: rawsql.dashboard(c, cur, ctx.issuer_id)), reps)
+    return measurement("dashboard", app, raw, note=f"{name}; raw: timeliness and status GROUP BYs over the province")
+
+
+# -- the directive register -------------------------------------------------------------------------
+
+SEARCH = "ho tro lao dong"
+
+
+def register_search(ctx: Context, reps: int) -> Measurement:
+    def app(s):
+        page = directive_queries.register(s, directive_queries.RegisterFilter(q=SEARCH))
+        for d in page.items:
+            (d.number_symbol, d.type.name, d.issuer.name, d.subject, d.dated_on)
+        return len(page.items)
+
+    app_ms, raw_ms = paired(_with_session(ctx, app), _raw(ctx, lambda c, cur: rawsql.register(c, cur, SEARCH)), reps)
+    with ctx.session() as s:
+        found = len(directive_queries.register(s, directive_queries.RegisterFilter(q=SEARCH, limit=200)).items)
+    return measurement("register_search", app_ms, raw_ms, note=f"q={SEARCH!r}, first page of 25 ({found}+ matches)")
+
+
+# -- the task page --------------------------------------------------------------------------------
+
+
+def task_page(ctx: Context, reps: int) -> Measurement:
+    def app(s):
+        viewer = s.get(User, ctx.viewer_id)
+        task = services.task_for(s, ctx.history_task_id, viewer)
+        detail = services.detail(s, task, viewer)
+        for e in detail.events:
+            (e.action, e.at, e.actor.full_name if e.actor else None, e.before, e.after)
+        for r in detail.reports:
+            (r.agency.name, r.author.full_name if r.author else None, r.text, r.attachments, r.target_values)
+        [a.name for a in task.coordinating_agencies]
+        return len(detail.events)
+
+    app_ms, raw_ms = paired(_with_session(ctx, app), _raw(ctx, lambda c, cur: rawsql.task_page(c, cur, ctx.history_task_id)), reps)
+    return measurement("task_page", app_ms, raw_ms, note=f"task {ctx.history_task_id} with {ctx.history_events} audit events")
+
+
+# -- issuing 2,000 tasks --------------------------------------------------------------------------
+
+def issue_2000(ctx: Context, reps: int) -> Measurement:
+    from . import issuing
+
+    return issuing.measure(ctx, reps)
+
+
+# -- the deadline sweep ---------------------------------------------------------------------------
+
+def sweep(ctx: Context, reps: int) -> Measurement:
+    from . import sweeping
+
+    return sweeping.measure(ctx, reps)
+
+
+# -- the province-year XLSX export (a child process per run: time and peak memory) ---------------
+
+
+def xlsx_export(ctx: Context, reps: int) -> Measurement:
+    runs = max(1, min(reps, 3))
+    app, raw = [], []
+    for _ in range(runs):
+        app.append(_child(ctx, "app"))
+        raw.append(_child(ctx, "raw"))
+    rows = app[-1]["rows"]
+    m = measurement("xlsx_export", [r["seconds"] * 1000 for r in app], [r["seconds"] * 1000 for r in raw],
+                    note=f"{rows:,} task rows of {ctx.year}, {app[-1]['source']}; raw: the same rows fetched, no workbook")
+    m.peak_mb = max(r["maxrss_mb"] for r in app)
+    m.extra = {"rows": rows, "file_mb": round(app[-1]["bytes"] / 2**20, 1), "raw_peak_mb": round(max(r["maxrss_mb"] for r in raw), 1)}
+    return m
+
+
+def _child(ctx: Context, mode: str) -> dict:
+    command = [sys.executable, "-m", "bench.export_child", "--db", ctx.url, "--mode", mode,
+               "--issuer", str(ctx.issuer_id), "--year", str(ctx.year)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"export child ({mode}) failed")
+    result = json.loads(output)
+    result["maxrss_mb"] = usage.ru_maxrss / 1024  # Linux: kilobytes
+    return result
+
+
+# -- the directive parser -----------------------------------------------------------------------
+
+
+def parse(ctx: Context, reps: int) -> Measurement:
+    from coordination.importing.parser import parse_directive, recognizer_for
+
+    from .seeds import seeds_dir
+
+    folder = seeds_dir()
+    if folder is None:
+        return Measurement(name="parse", median_ms=0.0, p95_ms=0.0, note="skipped: no seed directives found")
+    path = max(folder.glob("*.txt"), key=lambda p: p.stat().st_size)
+    source = path.read_text(encoding="utf-8")
+    recognizer_for(None)
+    app, _raw = paired(lambda: parse_directive(source, None), None, max(reps, 20))
+    return measurement("parse", app, [], note=f"{path.name} ({len(source):,} characters); no SQL to compare with")
+
+
+CASES = {
+    "inbox_first_page": inbox_first_page,
+    "inbox_deep_page": inbox_deep_page,
+    "dashboard": dashboard,
+    "register_search": register_search,
+    "task_page": task_page,
+    "issue_2000": issue_2000,
+    "sweep": sweep,
+    "xlsx_export": xlsx_export,
+    "parse": parse,
+}

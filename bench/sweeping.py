@@ -1,0 +1,133 @@
+"""The deadline sweep at the benchmark moment, rolled back after every run so each does the same
+work: the application's ``run_sweep`` (read what is due, decide who gets what, queue the mails)
+next to the raw SQL reading the same due tasks, occurrences, coordinators and staff and inserting the
+same outbox rows."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from coordination.reminders.holidays import load_calendar
+from coordination.reminders.outbox import _COLUMNS
+from coordination.reminders.policy import ReminderPolicy, candidate_deadlines
+from coordination.reminders.sweep import run_sweep
+
+from .context import Context
+from .rawsql import OPEN, _day, _run
+from .scales import BENCH_AT
+from .timing import Measurement, measurement, paired
+
+
+def measure(ctx: Context, reps: int) -> Measurement:
+    policy = ReminderPolicy()
+    today = BENCH_AT.date()
+    with ctx.session() as s:
+        dates = sorted(candidate_deadlines(today, policy, load_calendar(s, today, today)))
+    captured: dict = {}
+
+    def app():
+        with ctx.engine.connect() as conn:
+            transaction = conn.begin()
+            session = Session(bind=conn)
+            try:
+                first = conn.scalar(text("SELECT COALESCE(MAX(id), 0) FROM outbox_messages"))
+                result = run_sweep(session, {}, at=BENCH_AT, policy=policy)
+                if "rows" not in captured:
+                    rows = conn.execute(text(f"SELECT {', '.join(_COLUMNS)} FROM outbox_messages WHERE id > :first"),
+                                        {"first": first}).mappings().all()
+                    captured["rows"] = [dict(row) for row in rows]
+                    captured["result"] = result
+            finally:
+                session.close()
+                transaction.rollback()
+
+    def raw():
+        conn = ctx.raw()
+        try:
+            cur = conn.cursor()
+            _raw_sweep(ctx, cur, dates, captured["rows"])
+            conn.rollback()
+        finally:
+            conn.close()
+
+    def vacuum():
+        # a rolled-back run leaves dead index entries under the keys the next run inserts again
+        if ctx.dialect == "postgresql":
+            with ctx.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM outbox_messages"))
+
+    app()  # fills ``captured`` (the warm-up rounds of paired() follow)
+    app_ms, raw_ms = paired(app, raw, reps, setup=vacuum)
+    result = captured["result"]
+    with ctx.engine.connect() as conn:
+        open_tasks = conn.scalar(text(f"SELECT count(*) FROM tasks WHERE status IN ({OPEN})"))
+    return measurement(
+        "sweep", app_ms, raw_ms,
+        note=(f"{open_tasks:,} open tasks, {result.items:,} due items over {result.dates} deadline dates, "
+              f"{result.queued:,} mails queued; raw: the same reads and the same rows inserted"),
+        extra={"open_tasks": open_tasks, "due_items": result.items, "queued": result.queued},
+    )
+
+
+def _raw_sweep(ctx: Context, cur, dates, rows: list[dict]) -> None:
+    if ctx.dialect == "postgresql":
+        due = _run(ctx, cur, f"""SELECT due.* FROM unnest(CAST(:dates AS date[])) AS wanted(day) CROSS JOIN LATERAL
+            (SELECT t.id, t.deadline_in_force, t.lead_agency_id, t.directive_id, t.created_at FROM tasks t
+             WHERE t.deadline_in_force = wanted.day AND t.status IN ({OPEN}) AND t.rrule IS NULL OFFSET 0) due""",
+                   {"dates": dates})
+        ids = [row[0] for row in due]
+        _run(ctx, cur, "SELECT task_id, agency_id FROM task_coordinators WHERE task_id = ANY(:ids)", {"ids": ids})
+        _run(ctx, cur, f"""SELECT o.id, o.task_id, o.due_on, t.lead_agency_id, t.directive_id, o.created_at
+            FROM task_occurrences o JOIN tasks t ON t.id = o.task_id
+            WHERE o.due_on = ANY(CAST(:dates AS date[])) AND o.status = 'open' AND t.status IN ({OPEN})""", {"dates": dates})
+    else:
+        marks = ", ".join("?" for _ in dates)
+        days = [d.isoformat() for d in dates]
+        cur.execute(f"""SELECT t.id, t.deadline_in_force, t.lead_agency_id, t.directive_id, t.created_at FROM tasks t
+            WHERE t.deadline_in_force IN ({marks}) AND t.status IN ({OPEN}) AND t.rrule IS NULL""", days)
+        ids = [row[0] for row in cur.fetchall()]
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            cur.execute(f"SELECT task_id, agency_id FROM task_coordinators WHERE task_id IN ({', '.join('?' for _ in chunk)})", chunk)
+            cur.fetchall()
+        cur.execute(f"""SELECT o.id, o.task_id, o.due_on, t.lead_agency_id, t.directive_id, o.created_at
+            FROM task_occurrences o JOIN tasks t ON t.id = o.task_id
+            WHERE o.due_on IN ({marks}) AND o.status = 'open' AND t.status IN ({OPEN})""", days)
+        cur.fetchall()
+    _run(ctx, cur, "SELECT id, agency_id, email, full_name, notification_mode, language FROM users WHERE active = :yes",
+         {"yes": True})
+    _run(ctx, cur, "SELECT id, email, name FROM agencies")
+    if not rows:
+        return
+    keys = [row["dedup_key"] for row in rows]
+    if ctx.dialect == "postgresql":
+        _run(ctx, cur, "SELECT dedup_key FROM outbox_messages WHERE dedup_key = ANY(:keys)", {"keys": keys})
+        payload = json.dumps(rows, default=str, ensure_ascii=False)
+        types = {"task_id": "integer", "occurrence_id": "integer", "threshold": "integer", "due_on": "date",
+                 "recipient_user_id": "integer", "recipient_agency_id": "integer", "attempts": "integer",
+                 "next_attempt_at": "timestamptz", "created_at": "timestamptz", "body_text": "text", "body_html": "text"}
+        cols = ", ".join(_COLUMNS)
+        spec = ", ".join(f"{c} {types.get(c, 'varchar')}" for c in _COLUMNS)
+        cur.execute(ctx.sql(f"INSERT INTO outbox_messages ({cols}) SELECT {cols} FROM json_to_recordset(CAST(:rows AS json)) "
+                            f"AS r({spec}) RETURNING id"), {"rows": payload})
+        cur.fetchall()
+    else:
+        for start in range(0, len(keys), 900):
+            chunk = keys[start:start + 900]
+            cur.execute(f"SELECT dedup_key FROM outbox_messages WHERE dedup_key IN ({', '.join('?' for _ in chunk)})", chunk)
+            cur.fetchall()
+        marks = ", ".join("?" for _ in _COLUMNS)
+        values = [[_sqlite(row[c]) for c in _COLUMNS] for row in rows]
+        cur.executemany(f"INSERT INTO outbox_messages ({', '.join(_COLUMNS)}) VALUES ({marks})", values)
+
+
+def _sqlite(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    return value
+
+
+__all__ = ["measure", "_day"]
