@@ -32,7 +32,7 @@ def _generate(url: str, fraction: float) -> tuple[dict, Counter, Counter]:
     upgrade(url)
     engine = get_engine({"sqlalchemy.url": url})
     try:
-        scale = Scale("equivalence", provinces=1, home_directives=16, other_directives=0, lifecycle_fraction=fraction,
+        scale = Scale("equivalence", provinces=1, home_directives=16, lifecycle_fraction=fraction,
                       communes=3, seed=7, sweep_weekdays=(0,))
         generator = Generator(engine, scale, horizon=HORIZON, start=START)
         generator.run()
