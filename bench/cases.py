@@ -161,6 +161,12 @@ def sweep(ctx: Context, reps: int) -> Measurement:
     return sweeping.measure(ctx, reps)
 
 
+def sweep_again(ctx: Context, reps: int) -> Measurement:
+    from . import sweeping
+
+    return sweeping.measure(ctx, reps, at=sweeping.LATER_SAME_DAY, name="sweep_again")
+
+
 # -- the province-year XLSX export (a child process per run: time and peak memory) ---------------
 
 
@@ -217,6 +223,7 @@ CASES = {
     "task_page": task_page,
     "issue_2000": issue_2000,
     "sweep": sweep,
+    "sweep_again": sweep_again,
     "xlsx_export": xlsx_export,
     "parse": parse,
 }
