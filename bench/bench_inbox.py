@@ -49,11 +49,11 @@ FILL = [
        SELECT 'X-' || g, 'UBND xã số ' || g, 'Xã ' || g, '[]', (SELECT id FROM agency_kinds WHERE code = 'commune'),
               (SELECT id FROM agencies WHERE code = 'H-VANLAM'), true, 'ubnd xa so ' || g
        FROM generate_series(1, 300) g""",
-    """INSERT INTO directives (type_id, issuer_id, status, register, symbol, year, number, place, issued_on, subject,
-                              urgency, body, created_at, version)
+    """INSERT INTO directives (type_id, issuer_id, status, register, symbol, year, number, place, issued_on, dated_on,
+                              subject, urgency, body, created_at, version)
        SELECT (SELECT id FROM directive_types WHERE code = 'cong-van'), (SELECT id FROM agencies WHERE code = 'UBND'),
               'issued', 'UBND', 'UBND-KGVX', 2022 + g % 5, g, 'Hưng Yên', DATE '2022-01-01' + (g % 1700),
-              'Văn bản số ' || g, 'thuong', '', now(), 1
+              DATE '2022-01-01' + (g % 1700), 'Văn bản số ' || g, 'thuong', '', now(), 1
        FROM generate_series(1, :directives) g""",
     # tasks: the first :agency_tasks lead by SLDTBXH, the rest by any other agency
     """CREATE TEMP TABLE bench_agencies AS

@@ -68,9 +68,9 @@ def fill(engine, tasks: int, due_fraction: float) -> None:
         issuer = conn.scalar(text("SELECT id FROM agencies WHERE code = 'UBND'"))
         directive = conn.scalar(text(
             "INSERT INTO directives (type_id, issuer_id, status, register, symbol, year, number, place, issued_on, "
-            "subject, urgency, body, signer_name, created_at, version) VALUES (:kind, :issuer, 'issued', 'UBND', "
-            "'UBND-KGVX', 2026, 1324, 'Hưng Yên', '2026-11-02', 'V/v thử tải', 'thuong', '', 'Nguyễn Duy Hưng', "
-            "now(), 1) RETURNING id"), {"kind": kind, "issuer": issuer})
+            "dated_on, subject, urgency, body, signer_name, created_at, version) VALUES (:kind, :issuer, 'issued', 'UBND', "
+            "'UBND-KGVX', 2026, 1324, 'Hưng Yên', '2026-11-02', '2026-11-02', 'V/v thử tải', 'thuong', '', "
+            "'Nguyễn Duy Hưng', now(), 1) RETURNING id"), {"kind": kind, "issuer": issuer})
         agencies = [row[0] for row in conn.execute(text("SELECT id FROM agencies WHERE code <> 'UBND' ORDER BY id"))]
         every = round(1 / due_fraction)
         # g % every = 0: a due deadline (cycling through DUE_DEADLINES); else one 2 to 36 months away

@@ -59,7 +59,7 @@ TOPICS = [
 ]
 KINDS = {"cv": "cong-van", "kh": "ke-hoach", "ct": "chi-thi", "tb": "thong-bao"}
 # (shape, weight)
-SHAPES = [("letter", 40), ("departments", 19), ("plan", 16), ("localities", 10), ("big_plan", 5), ("conclusions", 10)]
+SHAPES = [("letter", 37), ("departments", 19), ("plan", 16), ("localities", 12), ("big_plan", 6), ("conclusions", 10)]
 
 
 def _sentences() -> list[str]:

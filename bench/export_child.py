@@ -107,6 +107,21 @@ def raw(url: str, issuer_id: int, year: int) -> tuple[int, int, str]:
     return count, 0, "raw SQL"
 
 
+def peak_mb() -> float:
+    """This process's peak resident memory since it was started. VmHWM belongs to the program after
+    exec; getrusage's ru_maxrss would also count the parent's pages the fork copied before it."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
@@ -118,7 +133,7 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     count, size, source = (app if args.mode == "app" else raw)(args.db, args.issuer, args.year)
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "rows": count, "bytes": size, "source": source}))
+    print(json.dumps({"seconds": seconds, "rows": count, "bytes": size, "source": source, "peak_mb": peak_mb()}))
     return 0
 
 

@@ -57,7 +57,7 @@ from bench.lifecycle_path import LifecyclePath  # noqa: E402
 from bench.scales import BENCH_AT, SCALES, YEAR_START, Scale  # noqa: E402
 
 # bump when the generator changes what it builds: snapshots of another version are not reused
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 META_DDL = "CREATE TABLE IF NOT EXISTS bench_meta (key VARCHAR(40) PRIMARY KEY, value TEXT NOT NULL)"
 
 log = logging.getLogger("bench.generate")

@@ -35,7 +35,7 @@ from bench.generate import build, dataset_key, read_meta, say  # noqa: E402
 from bench.scales import SCALES  # noqa: E402
 from coordination.db import get_engine  # noqa: E402
 
-DEFAULT_REPS = {"issue_2000": 10, "sweep": 10, "xlsx_export": 3}
+DEFAULT_REPS = {"issue_2000": 10, "sweep": 10, "sweep_again": 10, "xlsx_export": 3}
 
 
 def ensure_dataset(url: str, scale: str, rebuild: bool = False) -> dict:
@@ -80,11 +80,20 @@ def row(m) -> str:
             f"{num(m.ratio, 7, 2)} {num(m.peak_mb, 8, 0)}  {m.note}")
 
 
+def markdown_row(m) -> str:
+    def num(value, digits=1):
+        return f"{value:,.{digits}f}" if value is not None else "–"
+
+    return (f"| {m.name} | {num(m.median_ms)} | {num(m.p95_ms)} | {num(m.raw_median_ms)} | {num(m.ratio, 2)} "
+            f"| {num(m.peak_mb, 0)} | {m.note} |")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", choices=sorted(SCALES), required=True)
     parser.add_argument("--db", required=True)
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument("--markdown", action="store_true", help="a Markdown table (for bench/RESULTS.md)")
     parser.add_argument("--reps", type=int, default=30, help="repetitions of each timed call (default 30)")
     parser.add_argument("--only", help="comma-separated measurement names (default: all)")
     parser.add_argument("--rebuild", action="store_true", help="build the dataset even if a snapshot exists")
@@ -103,7 +112,11 @@ def main(argv=None) -> int:
     say(machine())
     say(f"{args.scale} on {ctx.dialect}: {counts.get('tasks', 0):,} tasks, {counts.get('directives', 0):,} directives, "
         f"{counts.get('agencies', 0):,} agencies; built in {meta.get('build_seconds', '?')} s")
-    if not args.json:
+    fmt = (lambda m: json.dumps(m.json(), ensure_ascii=False)) if args.json else markdown_row if args.markdown else row
+    if args.markdown:
+        print("| measurement | median ms | p95 ms | raw SQL median ms | ratio | peak MB | what |")
+        print("|---|---:|---:|---:|---:|---:|---|")
+    elif not args.json:
         print(f"{'name':<22} {'median ms':>10} {'p95 ms':>10} {'raw med ms':>11} {'ratio':>7} {'peak MB':>8}  note")
     results = []
     for name, case in CASES.items():
@@ -112,12 +125,12 @@ def main(argv=None) -> int:
         reps = DEFAULT_REPS.get(name, args.reps) if args.reps >= 10 else min(args.reps, DEFAULT_REPS.get(name, args.reps))
         m = case(ctx, reps, args.dashboard) if name == "dashboard" else case(ctx, reps)
         results.append(m)
-        print(json.dumps(m.json(), ensure_ascii=False) if args.json else row(m), flush=True)
+        print(fmt(m), flush=True)
     if not args.no_throughput and (not wanted or wanted & {"throughput", "throughput_inbox", "throughput_dashboard"}):
         for m in throughput.measure(ctx, clients=args.clients, seconds=args.seconds, threads=args.threads,
                                     dashboard=args.dashboard, dashboard_url=args.dashboard_url):
             results.append(m)
-            print(json.dumps(m.json(), ensure_ascii=False) if args.json else row(m), flush=True)
+            print(fmt(m), flush=True)
     ctx.engine.dispose()
     say(machine())
     return 0

@@ -87,7 +87,8 @@ def restore(url: str, key: str) -> bool:
     import psycopg
 
     with psycopg.connect(_libpq(url), autocommit=True) as conn:
-        conn.execute("ANALYZE")
+        # statistics and the visibility map (index-only scans), as autovacuum would set them
+        conn.execute("VACUUM ANALYZE")
     return True
 
 

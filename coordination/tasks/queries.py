@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Date, and_, case, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import Date, and_, case, exists, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from ..clock import LOCAL_TZ
@@ -357,3 +357,19 @@ def overdue_count(dbsession: Session, agency_id: int, role: str = LEAD, today: d
     today = today or clock_today()
     base, _deadline, _ident = _inbox_base(agency_id, InboxFilters(role=role, timeliness=OVERDUE), today)
     return dbsession.scalar(select(func.count()).select_from(base.subquery()))
+
+
+def directive_issuers(dbsession: Session) -> list:
+    """The agencies that have issued directives, by name (the inbox's issuer filter).
+
+    Only agencies of an issuing kind can issue (``directives.drafting.ISSUER_KINDS``), so this is one
+    index probe of ``directives.issuer_id`` per such agency (two per province), not a scan of the
+    whole register (54,000 directives in the national benchmark: bench/RESULTS.md)."""
+    from ..directives.drafting import ISSUER_KINDS
+    from ..organizations.models import Agency, AgencyKind
+
+    return list(dbsession.scalars(
+        select(Agency).where(Agency.kind_id.in_(select(AgencyKind.id).where(AgencyKind.code.in_(ISSUER_KINDS))),
+                             exists().where(Directive.issuer_id == Agency.id))
+        .order_by(Agency.name)
+    ))

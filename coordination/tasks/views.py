@@ -321,9 +321,7 @@ def inbox(request):
     except queries.BadCursor:
         page = queries.inbox_page(request.dbsession, user.agency_id, filters)
     counts = queries.status_counts(request.dbsession, user.agency_id, filters.role)
-    from ..directives.models import Directive
-
-    issuers = request.dbsession.scalars(select(Agency).where(Agency.id.in_(select(Directive.issuer_id).distinct())).order_by(Agency.name)).all()
+    issuers = queries.directive_issuers(request.dbsession)
     return {
         "page_title": request.translate(_("Nhiệm vụ của cơ quan")),
         "agency": user.agency,

@@ -18,7 +18,7 @@ from coordination.db import get_engine
 from tests.conftest import IN_CI, PG_BASE_URL
 
 ROOT = Path(__file__).resolve().parents[2]
-CASES = {"inbox_first_page", "inbox_deep_page", "dashboard", "register_search", "task_page", "issue_2000", "sweep",
+CASES = {"inbox_first_page", "inbox_deep_page", "dashboard", "register_search", "task_page", "issue_2000", "sweep", "sweep_again",
          "xlsx_export", "parse"}
 THROUGHPUT = {"throughput_inbox", "throughput_dashboard"}
 KEYS = {"name", "median_ms", "p95_ms", "raw_median_ms", "ratio", "peak_mb"}

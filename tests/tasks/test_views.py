@@ -211,3 +211,22 @@ def test_the_lead_delegates_to_several_districts_at_once_and_sees_the_rollup(tes
     assert sorted(c.lead_agency.code for c in task.subtasks) == ["H-MYHAO", "H-VANLAM"]
     assert "Nhiệm vụ con" in page.text and "tiến độ chung" in page.text
     assert all(c.deadline_in_force == dt.date(2025, 8, 15) for c in task.subtasks)
+
+
+def test_the_inbox_issuer_filter_lists_the_agencies_that_issued_directives(dbsession, demo):
+    """``queries.directive_issuers``: issuing agencies with at least one directive, by name; the
+    office (an issuing kind) appears only once it has issued one, a department never."""
+    from coordination.directives.models import Directive
+    from coordination.tasks.queries import directive_issuers
+
+    from . import factories
+
+    assert directive_issuers(dbsession) == []
+    factories.directive(dbsession)
+    assert [a.code for a in directive_issuers(dbsession)] == ["UBND"]
+    office_directive = factories.directive(dbsession, subject="Thông báo của Văn phòng")
+    office_directive_id = office_directive.id
+    dbsession.execute(Directive.__table__.update().where(Directive.__table__.c.id == office_directive_id)
+                      .values(issuer_id=factories.agency(dbsession, "VP-UBND").id))
+    dbsession.expire_all()
+    assert [a.code for a in directive_issuers(dbsession)] == ["VP-UBND", "UBND"]  # by name: Văn phòng, Ủy ban
