@@ -369,11 +369,15 @@ def monthly_trend(dbsession: Session, scope: ReportScope, months: int = 12, *,
     starts = month_starts(today, months)
     if completed is None:
         completed = completed_by_month(dbsession, scope, starts[0], today)
+    # the closed months' figures are kept: read them in one query, count only the missing ones
+    kept = snapshots.load_many(dbsession, snapshots.key(scope, "trend"), snapshots.MONTH_END,
+                               [month_end(first) for first in starts if month_end(first) < today])
     points = []
     for first in starts:
         last = month_end(first)
         if last < today:
-            overdue = month_end_overdue(dbsession, scope, last)
+            payload = kept.get(last)
+            overdue = int(payload["overdue"]) if payload is not None else month_end_overdue(dbsession, scope, last)
         else:
             overdue = overdue_now if overdue_now is not None else overdue_total(dbsession, scope, today)
         points.append(MonthPoint(month=first, completed=completed.get((first.year, first.month), 0), overdue=overdue))

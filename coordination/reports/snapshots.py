@@ -53,6 +53,22 @@ def load(dbsession: Session, scope_key: str, kind: str, as_of: dt.date) -> tuple
     return row.payload, computed_at
 
 
+def load_many(dbsession: Session, scope_key: str, kind: str, days) -> dict[dt.date, dict]:
+    """The payloads of the snapshots of ``kind`` kept for ``days`` (those that exist), in one query."""
+    days = sorted(set(days))
+    if not days:
+        return {}
+    s = FiguresSnapshot.__table__.c
+    rows = dbsession.execute(
+        select(s.as_of, s.payload).where(s.scope_key == scope_key, s.kind == kind, s.as_of.in_(days)))
+    return {_day(as_of): payload for as_of, payload in rows}
+
+
+def _day(value) -> dt.date:
+    # SQLite hands back what was stored; both backends store a date
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
 def save(dbsession: Session, scope_key: str, kind: str, as_of: dt.date, payload: dict) -> dt.datetime:
     """Insert or replace the snapshot; returns its ``computed_at``."""
     table = FiguresSnapshot.__table__

@@ -62,6 +62,29 @@ def test_a_closed_months_figure_is_kept_and_never_recounted(dbsession, data, mon
     assert [p.overdue for p in after[:-1]] == [p.overdue for p in before[:-1]]
 
 
+def test_a_warm_dashboard_reads_its_kept_figures_in_three_queries(dbsession, data):
+    """The ordinary view (counts kept, closed months kept): today's snapshot, the closed months'
+    snapshots in one query, the most overdue tasks' lines. Not one query per month of the trend."""
+    from sqlalchemy import event
+
+    clock.set_now(dt.datetime(2025, 7, 10, 9))
+    first = board.dashboard(dbsession, OFFICE, SETTINGS)  # counts and keeps
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = dbsession.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        again = board.dashboard(dbsession, OFFICE, SETTINGS)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert [(p.month, p.completed, p.overdue) for p in again.trend] == [
+        (p.month, p.completed, p.overdue) for p in first.trend]
+    assert len(statements) == 3, statements
+
+
 def test_todays_counts_are_reused_for_a_while_then_recounted(dbsession, data):
     first = board.dashboard(dbsession, OFFICE, SETTINGS)
     clock.set_now(dt.datetime(2025, 6, 30, 18, 1))
