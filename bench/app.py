@@ -3,8 +3,9 @@ in the benchmark's settings file only; never in production):
 
 - ``GET /_bench/bare``: a bare Pyramid view (no database, no template) on the same server, through
   the same tweens and settings: the floor the application's pages are compared with;
-- ``GET /_bench/dashboard``: the dashboard function ``run.py`` measures (``bench.dashboard`` setting,
-  ``module:function`` called as fn(dbsession, ctx)), as JSON, until the real dashboard page lands;
+- ``GET /_bench/dashboard``: a dashboard function (``bench.dashboard`` setting, ``module:function``
+  called as fn(dbsession, ctx)) as JSON, to load-test another dashboard than the real page
+  (``run.py --dashboard-url /_bench/dashboard --dashboard module:function``);
 - the clock frozen at ``bench.now`` (the dataset's benchmark moment), as ``--now`` does for the CLI.
 """
 
@@ -28,7 +29,7 @@ def bare(request):
 
 def dashboard(request):
     settings = request.registry.settings
-    fn = DottedNameResolver().resolve(settings.get("bench.dashboard") or "bench.cases:dashboard_counts")
+    fn = DottedNameResolver().resolve(settings.get("bench.dashboard") or "bench.cases:dashboard_view")
     issuer_id = request.dbsession.scalar(select(Agency.id).where(Agency.code == "UBND"))
     return {"figures": fn(request.dbsession, SimpleNamespace(issuer_id=issuer_id))}
 

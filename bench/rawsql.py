@@ -84,6 +84,33 @@ def dashboard(ctx: Context, cur, issuer_id: int) -> int:
     return len(rows) + len(states)
 
 
+def dashboard_kept(ctx: Context, cur, scope) -> int:
+    """The dashboard's ordinary view: today's kept counts, the closed months' kept figures, and the
+    most overdue tasks' lines (the snapshot keys are hashes of the scope, computed as the app does)."""
+    import json
+
+    from coordination.reports import snapshots
+    from coordination.reports.queries import month_end, month_starts
+
+    today = clock.today()
+    found = _run(ctx, cur, "SELECT payload, computed_at FROM report_snapshots "
+                           "WHERE scope_key = :key AND kind = 'dashboard' AND as_of = :today",
+                 {"key": snapshots.key(scope, "dashboard"), "today": _day(ctx, today)})
+    payload = found[0][0]
+    payload = json.loads(payload) if isinstance(payload, str) else payload
+    ends = [month_end(first) for first in month_starts(today, 12) if month_end(first) < today]
+    marks = ", ".join(f":d{i}" for i in range(len(ends)))
+    months = _run(ctx, cur, "SELECT as_of, payload FROM report_snapshots WHERE scope_key = :key "
+                            f"AND kind = 'month_end' AND as_of IN ({marks})",
+                  {"key": snapshots.key(scope, "trend"), **{f"d{i}": _day(ctx, d) for i, d in enumerate(ends)}})
+    ids = [task_id for task_id, _deadline in payload["most_overdue"]] or [0]
+    marks = ", ".join(f":t{i}" for i in range(len(ids)))
+    lines = _run(ctx, cur, "SELECT t.id, t.content, a.name, a.code, d.number, d.symbol FROM tasks t "
+                           "JOIN agencies a ON a.id = t.lead_agency_id JOIN directives d ON d.id = t.directive_id "
+                           f"WHERE t.id IN ({marks})", {f"t{i}": v for i, v in enumerate(ids)})
+    return len(payload["agencies"]) + len(months) + len(lines)
+
+
 def register(ctx: Context, cur, query: str) -> int:
     """The register's first page for an accent-free phrase, newest first."""
     found = words(query)

@@ -102,7 +102,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each throughput run")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads (production.ini: 8)")
     parser.add_argument("--dashboard", help="module:function of the dashboard, called as fn(dbsession, ctx)")
-    parser.add_argument("--dashboard-url", default="/_bench/dashboard", help="the dashboard page for the throughput run")
+    parser.add_argument("--dashboard-url", default="/dashboard", help="the dashboard page for the throughput run")
     args = parser.parse_args(argv)
 
     meta = ensure_dataset(args.db, args.scale, args.rebuild)
