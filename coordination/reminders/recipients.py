@@ -89,12 +89,26 @@ class Directory:
         agencies = [issuer_id, *self._children.get(issuer_id, ())]
         return _unique([person for agency in agencies for person in self._role(agency, CLERK)])
 
-    def signer(self, signer_name: str | None) -> list[Recipient]:
-        """The leader who signed, matched by name (the directive records the signer's name)."""
+    def within(self, agency_id: int) -> set[int]:
+        """``agency_id`` and every agency below it in the organisation tree."""
+        found, todo = set(), [agency_id]
+        while todo:
+            current = todo.pop()
+            if current not in found:
+                found.add(current)
+                todo.extend(self._children.get(current, ()))
+        return found
+
+    def signer(self, signer_name: str | None, issuer_id: int | None = None) -> list[Recipient]:
+        """The leader who signed, matched by name (the directive records the signer's name) among
+        the leaders of the issuing agency and the agencies under it: a namesake in another People's
+        Committee (another province in the same database) is not the signer."""
         wanted = _name_key(signer_name)
         if not wanted:
             return []
-        return _unique([person for person in self._leaders if _name_key(person.name) == wanted])
+        tree = self.within(issuer_id) if issuer_id is not None else None
+        return _unique([person for person in self._leaders if _name_key(person.name) == wanted
+                        and (tree is None or person.agency_id in tree)])
 
     def leaders(self) -> list[Recipient]:
         return _unique(self._leaders)

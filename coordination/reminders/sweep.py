@@ -143,7 +143,8 @@ def recipients_of(item: DueItem, notice: Notice, directory: Directory, directive
     directive = directives.get(item.directive_id)
     if policy.escalates(notice.threshold) and directive is not None:
         told = {person.key for person in staff}
-        for person in directory.issuing_office(directive.issuer_id) + directory.signer(directive.signer_name):
+        for person in (directory.issuing_office(directive.issuer_id)
+                       + directory.signer(directive.signer_name, directive.issuer_id)):
             if person.key not in told:
                 told.add(person.key)
                 pairs.append((ESCALATION, person))

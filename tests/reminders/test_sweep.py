@@ -87,6 +87,23 @@ def test_overdue_notices_reach_the_agency_head_and_escalate_after_seven_days(dbs
     ]
 
 
+def test_escalation_reaches_the_signer_of_the_issuing_committee_not_a_namesake_elsewhere(dbsession, demo):
+    """Two provinces in one database: the other People's Committee's leader bears the signer's name."""
+    from coordination.organizations.models import Agency
+
+    home = agency(dbsession, "UBND")
+    other = Agency(code="UBND-TB", name="Ủy ban nhân dân tỉnh Thái Bình", short_name="UBND tỉnh Thái Bình",
+                   kind_id=home.kind_id, name_key="uy ban nhan dan tinh thai binh")
+    dbsession.add(other)
+    dbsession.flush()
+    signer = user(dbsession, "lanhdao")
+    add_user(dbsession, "lanhdao.tb", "UBND-TB", ["leader"], full_name=signer.full_name)
+    task(dbsession, deadline=D(2026, 12, 6), lead="STC")  # 8 days overdue: escalation
+    run_sweep(dbsession, {}, at=MONDAY)
+    escalated = sorted(r.to_address for r in rows(dbsession) if r.kind == "escalation")
+    assert escalated == ["chuyenvien@hungyen.gov.vn", "lanhdao@hungyen.gov.vn"]
+
+
 def test_coordinating_agencies_are_reminded_of_the_contribution_date(dbsession, demo):
     # deadline Tuesday 22: contributions expected by Thursday 17, reminded 3 days before (Monday 14)
     task(dbsession, deadline=D(2026, 12, 22), coordinating=("STC", "H-VANLAM"))
