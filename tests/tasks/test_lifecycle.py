@@ -281,3 +281,30 @@ def test_coordinator_rows_carry_the_tasks_status_and_deadline(dbsession, people)
     dbsession.flush()
     assert len(dbsession.execute(select(task_coordinators.c.status).where(task_coordinators.c.task_id == task.id)).all()) == 3
     assert copies() == {(ACKNOWLEDGED, dt.date(2025, 9, 30))}
+
+
+def test_only_the_issuing_committees_office_reviews_and_decides(dbsession, people):
+    """Another People's Committee in the same database (a second province, or a district keeping its
+    own directives) has clerks and leaders too: they neither review nor decide this one's tasks."""
+    from coordination.accounts import services
+    from coordination.organizations.models import Agency
+    from coordination.tasks.access import APPROVER, REVIEWER, relations
+
+    home = factories.agency(dbsession, "UBND")
+    other = Agency(code="UBND-TB", name="Ủy ban nhân dân tỉnh Thái Bình", kind_id=home.kind_id,
+                   name_key="uy ban nhan dan tinh thai binh")
+    dbsession.add(other)
+    dbsession.flush()
+    leader = services.create_user(dbsession, login="lanhdao.tb", full_name="Lãnh đạo Thái Bình", agency=other,
+                                  roles=["leader"], password="lanhdao.tb-password")
+    clerk = services.create_user(dbsession, login="chuyenvien.tb", full_name="Chuyên viên Thái Bình", agency=other,
+                                 roles=["clerk"], password="chuyenvien.tb-password")
+    task = _reach(dbsession, factories.task(dbsession), people, COMPLETION_REPORTED)
+    assert {REVIEWER, APPROVER} <= relations(people["lanhdao"], task)
+    assert REVIEWER in relations(people["chuyenvien"], task)  # VP-UBND, directly under UBND
+    for outsider in (leader, clerk):
+        assert not relations(outsider, task) & {REVIEWER, APPROVER}
+        with pytest.raises(NotAllowed):
+            lifecycle.accept_completion(dbsession, task, outsider, expected_version=task.version)
+    lifecycle.accept_completion(dbsession, task, people["chuyenvien"], expected_version=task.version)
+    assert task.status == COMPLETED
