@@ -156,7 +156,7 @@ def _raw_issue(ctx: Context, cur, r: Round, mails: list[dict]) -> None:
     remap = dict(zip(by_old, ids))
     rows = [tuple({**m, "task_id": remap.get(m["task_id"]), "dedup_key": f"raw:{n}"}[c] for c in _COLUMNS)
             for n, m in enumerate(mails)]
-    types = {"task_id": "int", "occurrence_id": "int", "threshold": "int", "due_on": "date", "recipient_user_id": "int",
+    types = {"task_id": "int", "occurrence_id": "int", "threshold": "int", "task_count": "int", "due_on": "date", "recipient_user_id": "int",
              "recipient_agency_id": "int", "attempts": "int", "next_attempt_at": "timestamptz", "created_at": "timestamptz"}
     _many(ctx, cur, "outbox_messages", _COLUMNS, tuple(types.get(c, "text") for c in _COLUMNS), rows)
 

@@ -26,7 +26,7 @@ class MailContext:
     base_url: str
     issuer: str
     task_path: str = "/tasks/{id}"
-    inbox_path: str = "/tasks"
+    inbox_path: str = "/inbox"
     reports_path: str = "/reports"
     policy: ReminderPolicy = ReminderPolicy()
 
@@ -36,7 +36,7 @@ class MailContext:
             base_url=(settings.get("app.base_url") or "http://localhost:6543").rstrip("/"),
             issuer=settings.get("issuer.name") or "Ủy ban nhân dân tỉnh",
             task_path=settings.get("reminders.task_path") or "/tasks/{id}",
-            inbox_path=settings.get("reminders.inbox_path") or "/tasks",
+            inbox_path=settings.get("reminders.inbox_path") or "/inbox",
             reports_path=settings.get("reminders.reports_path") or "/reports",
             policy=ReminderPolicy.from_settings(settings),
         )
@@ -46,6 +46,11 @@ class MailContext:
 
     def url(self, path: str) -> str:
         return self.base_url + path
+
+    def inbox_url(self, **params) -> str:
+        """The agency's task list, filtered (``directive=…``, ``role=lead|coordinating``)."""
+        query = "&".join(f"{key}={value}" for key, value in params.items() if value is not None)
+        return self.url(self.inbox_path) + (f"?{query}" if query else "")
 
     @property
     def footer(self) -> str:

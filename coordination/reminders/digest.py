@@ -15,6 +15,7 @@ from ..dates import format_date
 from ..tasks.models import Task, task_coordinators
 from .content import KIND_LABELS, MailContext, TaskFacts, load_task_facts, task_item
 from .mailbody import Fact, MailContent, Section, render
+from .newtasks import batch_key, digest_line, is_batch, load_batches
 from .models import CANCELLED, DIGESTED, HELD, OutboxMessage
 from .outbox import enqueue_one, message_row
 from .policy import (
@@ -70,10 +71,12 @@ def compile_daily_digests(dbsession: Session, settings, *, at: dt.datetime | Non
         who = f"u{message.recipient_user_id}" if message.recipient_user_id else f"m{message.to_address.lower()}"
         groups[(who, message.to_address)].append(message)
     ctx = MailContext.from_settings(settings)
-    facts = load_task_facts(dbsession, [m.task_id for m in live if m.task_id is not None])
+    batches = load_batches(dbsession, live)
+    facts = load_task_facts(dbsession, {m.task_id for m in live if m.task_id is not None}
+                            | {task_id for batch in batches.values() for task_id in batch.task_ids})
     for (who, address), messages in sorted(groups.items()):
         first = messages[0]
-        content = daily_digest_content(first.to_name or address, messages, facts, today, ctx)
+        content = daily_digest_content(first.to_name or address, messages, facts, today, ctx, batches)
         subject, text, html = render(content)
         recipient = Recipient(who, address, first.to_name, first.recipient_agency_id, first.recipient_user_id)
         row = message_row(
@@ -94,9 +97,15 @@ def compile_daily_digests(dbsession: Session, settings, *, at: dt.datetime | Non
 
 
 def daily_digest_content(name: str, messages: list[OutboxMessage], facts: dict[int, TaskFacts],
-                         today: dt.date, ctx: MailContext) -> MailContent:
+                         today: dt.date, ctx: MailContext, batches: dict | None = None) -> MailContent:
     by_kind: dict[str, list] = defaultdict(list)
     for message in messages:
+        if is_batch(message):  # several new tasks of one directive: one line for the directive
+            batch = (batches or {}).get(batch_key(message))
+            line = digest_line(batch, facts, today, ctx, message.kind) if batch is not None else None
+            if line is not None:
+                by_kind[message.kind].append(line)
+            continue
         task = facts.get(message.task_id)
         if task is None:
             continue

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..clock import LOCAL_TZ, now
 from .content import MailContext, agency_names, load_task_facts, notice_content
+from .newtasks import batch_key, is_batch, listed_ids, load_batches, new_tasks_content
 from .mailbody import render
 from .mailer import MailSettings, SmtpSender, build_message, is_permanent
 from .models import CANCELLED, FAILED, PENDING, SENDING, SENT, OutboxAttempt, OutboxMessage
@@ -194,14 +195,22 @@ class _RenderContext:
         todo = [row for row in rows if row.subject is None]
         self.ctx = MailContext.from_settings(settings)
         self.today = now().astimezone(LOCAL_TZ).date()
-        self.facts = load_task_facts(session, [row.task_id for row in todo if row.task_id is not None])
+        self.batches = load_batches(session, todo)
+        self.facts = load_task_facts(session, {row.task_id for row in todo if row.task_id is not None}
+                                     | listed_ids(self.batches.values()))
         self.names = agency_names(session, [row.recipient_agency_id for row in todo])
 
     def render(self, row: OutboxMessage) -> tuple[str, str, str]:
+        agency = self.names.get(row.recipient_agency_id, "")
+        if is_batch(row):
+            batch = self.batches.get(batch_key(row))
+            if batch is None:
+                raise LookupError(f"outbox row {row.id} names no task")
+            return render(new_tasks_content(row, batch, self.facts, self.today, self.ctx, agency))
         facts = self.facts.get(row.task_id)
         if facts is None:
             raise LookupError(f"outbox row {row.id} names no task")
-        return render(notice_content(row, facts, self.today, self.ctx, self.names.get(row.recipient_agency_id, "")))
+        return render(notice_content(row, facts, self.today, self.ctx, agency))
 
 
 def _record_success(engine: Engine, outgoing: Outgoing, worker: str) -> None:

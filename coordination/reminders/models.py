@@ -28,7 +28,8 @@ class OutboxMessage(Base):
     """One mail to one recipient, sent at least once and recognisably the same on a resend.
 
     ``dedup_key`` is the unique key of what the mail is about: for reminders
-    ``<task|occurrence>:<id>:<kind>:<threshold>:<deadline>:<recipient>``. Writing the same key twice
+    ``<task|occurrence>:<id>:<kind>:<threshold>:<deadline>:<recipient>``, for new-tasks notices
+    ``directive:<id>:<kind>:<first task id>:<recipient>``. Writing the same key twice
     (the sweep run twice, or twice at once) queues nothing the second time.
     Reminder rows carry no body until the dispatcher claims them: the text is rendered then, from the
     task as it is at sending time, and stored on the row.
@@ -44,6 +45,9 @@ class OutboxMessage(Base):
     # an occurrence of a recurring task (the lifecycle's task_occurrences); no foreign key on purpose
     occurrence_id: Mapped[int | None]
     threshold: Mapped[int | None]
+    # a new-tasks notice announces the tasks of one directive for the recipient's agency: this many,
+    # from ``task_id`` on (one mail per directive and person, not one per task)
+    task_count: Mapped[int | None]
     # the deadline in force the notice was computed for: a later extension makes the row obsolete
     due_on: Mapped[dt.date | None]
     recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)

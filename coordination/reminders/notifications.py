@@ -1,4 +1,10 @@
-"""Notices queued by what happens to tasks (not by the clock): a new task was assigned."""
+"""Notices queued by what happens to tasks (not by the clock): new tasks were assigned.
+
+One mail per directive, person and role: the staff of an agency that a directive gives twenty tasks
+get one "new tasks" mail listing them (and one "new coordination" mail for the tasks it coordinates),
+not twenty. The row names the first task and how many tasks it announces (``task_count``); the mail
+is written when it is sent (``content.new_tasks_content``), from the tasks as they are then.
+"""
 
 from __future__ import annotations
 
@@ -10,41 +16,48 @@ from sqlalchemy.orm import Session
 
 from ..tasks.models import Task, task_coordinators
 from .outbox import enqueue, message_row
-from .policy import NEW_COORDINATION, NEW_TASK, OPEN_STATUSES, unique_key
+from .policy import NEW_COORDINATION, NEW_TASK, OPEN_STATUSES
 from .recipients import Directory
 
 
+def new_tasks_key(directive_id: int, kind: str, first_task_id: int, recipient_key: str) -> str:
+    """The outbox key of a new-tasks notice: the directive, the role, the first task it announces
+    (an amendment's added tasks are a later batch: another key) and the person."""
+    return f"directive:{directive_id}:{kind}:{first_task_id}:{recipient_key}"
+
+
 def queue_new_task_notices(dbsession: Session, task_ids: Iterable[int]) -> int:
-    """Queue "new task" mails to the staff of each task's lead agency and "new coordination" mails
-    to the staff of its coordinating agencies, in the caller's transaction (so a directive whose
-    issuing rolls back sends nothing). Idempotent per task and recipient. Returns rows written."""
+    """Queue, for each directive among ``task_ids``' and each agency, one "new tasks" mail to the
+    staff of the agency for the tasks it leads and one "new coordination" mail for those it
+    coordinates, in the caller's transaction (so a directive whose issuing rolls back sends nothing).
+    Idempotent per directive, batch and recipient. Returns rows written."""
     ids = sorted(set(task_ids))
     if not ids:
         return 0
-    tasks = dbsession.execute(
-        select(Task.id, Task.lead_agency_id, Task.deadline_in_force)
-        .where(Task.id.in_(ids), Task.status.in_(OPEN_STATUSES))
-        .order_by(Task.id)
-    ).all()
-    if not tasks:
+    open_tasks = (select(Task.id, Task.directive_id, Task.lead_agency_id, Task.deadline_in_force)
+                  .where(Task.id.in_(ids), Task.status.in_(OPEN_STATUSES)).subquery())
+    # (directive, kind, agency) → [task ids] in id order: the batch one mail announces
+    batches: dict[tuple[int, str, int], list[int]] = defaultdict(list)
+    deadlines: dict[int, object] = {}
+    for task_id, directive_id, agency_id, deadline in dbsession.execute(select(open_tasks).order_by(open_tasks.c.id)):
+        batches[(directive_id, NEW_TASK, agency_id)].append(task_id)
+        deadlines[task_id] = deadline
+    if not batches:
         return 0
-    coordinators: dict[int, list[int]] = defaultdict(list)
-    for task_id, agency_id in dbsession.execute(
-        select(task_coordinators.c.task_id, task_coordinators.c.agency_id)
-        .where(task_coordinators.c.task_id.in_([task.id for task in tasks]))
-        .order_by(task_coordinators.c.task_id, task_coordinators.c.agency_id)
+    for task_id, directive_id, agency_id in dbsession.execute(
+        select(task_coordinators.c.task_id, open_tasks.c.directive_id, task_coordinators.c.agency_id)
+        .join(open_tasks, open_tasks.c.id == task_coordinators.c.task_id)
+        .order_by(task_coordinators.c.task_id)
     ):
-        coordinators[task_id].append(agency_id)
+        batches[(directive_id, NEW_COORDINATION, agency_id)].append(task_id)
     directory = Directory(dbsession)
     rows = []
-    for task in tasks:
-        pairs = [(NEW_TASK, person) for person in directory.staff(task.lead_agency_id)]
-        pairs += [(NEW_COORDINATION, person) for agency_id in coordinators.get(task.id, ())
-                  for person in directory.staff(agency_id)]
-        for kind, person in pairs:
+    for (directive_id, kind, agency_id), tasks in batches.items():
+        first = tasks[0]
+        for person in directory.staff(agency_id):
             rows.append(message_row(
-                dedup_key=unique_key("task", task.id, kind, None, None, person.key),
-                kind=kind, to=person, task_id=task.id, due_on=task.deadline_in_force,
+                dedup_key=new_tasks_key(directive_id, kind, first, person.key), kind=kind, to=person,
+                task_id=first, task_count=len(tasks), due_on=deadlines[first] if len(tasks) == 1 else None,
             ))
     rows.sort(key=lambda row: row["dedup_key"])
     return len(enqueue(dbsession, rows))

@@ -23,7 +23,7 @@ from .recipients import Recipient
 _CHUNK = 1000
 
 _COLUMNS = (
-    "dedup_key", "kind", "task_id", "occurrence_id", "threshold", "due_on", "recipient_user_id",
+    "dedup_key", "kind", "task_id", "occurrence_id", "threshold", "task_count", "due_on", "recipient_user_id",
     "recipient_agency_id", "to_address", "to_name", "subject", "body_text", "body_html", "status",
     "attempts", "next_attempt_at", "created_at",
 )
@@ -31,7 +31,8 @@ _COLUMNS = (
 
 def message_row(
     *, dedup_key: str, kind: str, to: Recipient, task_id: int | None = None, occurrence_id: int | None = None,
-    threshold: int | None = None, due_on: dt.date | None = None, subject: str | None = None,
+    threshold: int | None = None, task_count: int | None = None, due_on: dt.date | None = None,
+    subject: str | None = None,
     body_text: str | None = None, body_html: str | None = None, at: dt.datetime | None = None,
 ) -> dict:
     """A row for ``enqueue``. It waits for the daily digest if the recipient chose one and the kind
@@ -40,7 +41,7 @@ def message_row(
     status = HELD if to.digest and kind in DIGESTIBLE else PENDING
     return {
         "dedup_key": dedup_key, "kind": kind, "task_id": task_id, "occurrence_id": occurrence_id,
-        "threshold": threshold, "due_on": due_on, "recipient_user_id": to.user_id,
+        "threshold": threshold, "task_count": task_count, "due_on": due_on, "recipient_user_id": to.user_id,
         "recipient_agency_id": to.agency_id, "to_address": to.email, "to_name": to.name or "",
         "subject": subject, "body_text": body_text, "body_html": body_html, "status": status,
         "attempts": 0, "next_attempt_at": at, "created_at": at,
@@ -63,7 +64,7 @@ def _insert(dbsession: Session):
 # PostgreSQL types of the columns, for the one-statement insert from a JSON array of rows
 _PG_TYPES = {
     "dedup_key": "varchar", "kind": "varchar", "task_id": "integer", "occurrence_id": "integer",
-    "threshold": "integer", "due_on": "date", "recipient_user_id": "integer", "recipient_agency_id": "integer",
+    "threshold": "integer", "task_count": "integer", "due_on": "date", "recipient_user_id": "integer", "recipient_agency_id": "integer",
     "to_address": "varchar", "to_name": "varchar", "subject": "varchar", "body_text": "text", "body_html": "text",
     "status": "varchar", "attempts": "integer", "next_attempt_at": "timestamptz", "created_at": "timestamptz",
 }

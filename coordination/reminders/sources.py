@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from ..clock import LOCAL_TZ
 from ..tasks.models import OCC_OPEN, RECURRING, Task, TaskOccurrence, task_coordinators
 from ..dates import format_date
+from .newtasks import batch_key, is_batch, load_batches
 from .policy import DEADLINE_KINDS, OPEN_STATUSES, TASK_KINDS
 
 log = logging.getLogger(__name__)
@@ -211,8 +212,17 @@ def obsolete_messages(dbsession: Session, messages, sources) -> dict[int, str]:
     """
     out: dict[int, str] = {}
     groups: dict[str, list] = defaultdict(list)
+    batch_messages = [message for message in messages if is_batch(message)]
+    if batch_messages:  # several new tasks of one directive: true while one of them is open
+        batches = load_batches(dbsession, batch_messages)
+        ids = {task_id for batch in batches.values() for task_id in batch.task_ids}
+        still_open = set(dbsession.scalars(select(Task.id).where(Task.id.in_(ids), Task.status.in_(OPEN_STATUSES)))) if ids else set()
+        for message in batch_messages:
+            batch = batches.get(batch_key(message))
+            if batch is None or not still_open.intersection(batch.task_ids):
+                out[message.id] = "các nhiệm vụ đã hoàn thành, đã báo cáo hoàn thành hoặc đã hủy"
     for message in messages:
-        if message.kind not in TASK_KINDS:
+        if message.kind not in TASK_KINDS or is_batch(message):
             continue
         if message.occurrence_id is not None:
             groups["occurrence"].append((message, message.occurrence_id))
