@@ -105,7 +105,8 @@ def remembered(dbsession: Session, scope_key: str, kind: str, as_of: dt.date, co
     ``compute()`` stored and returned, and ``on_save()`` called. Returns (payload, computed_at).
     Reading a snapshot writes nothing, so an ordinary view commits no transaction."""
     found = load(dbsession, scope_key, kind, as_of)
-    if found is not None and (max_age is None or now() - found[1] <= max_age):
+    # younger than max_age (so a max_age of 0 always counts again, even on a stopped clock)
+    if found is not None and (max_age is None or now() - found[1] < max_age):
         return found
     payload = compute()
     saved = save(dbsession, scope_key, kind, as_of, payload)

@@ -85,7 +85,7 @@ def test_a_warm_dashboard_reads_its_kept_figures_in_three_queries(dbsession, dat
     assert len(statements) == 3, statements
 
 
-def test_todays_counts_are_reused_for_a_while_then_recounted(dbsession, data):
+def test_todays_counts_are_reused_for_a_while_then_recounted(dbsession, data, monkeypatch):
     first = board.dashboard(dbsession, OFFICE, SETTINGS)
     clock.set_now(dt.datetime(2025, 6, 30, 18, 1))
     t8 = data.tasks["t8"]
@@ -96,6 +96,15 @@ def test_todays_counts_are_reused_for_a_while_then_recounted(dbsession, data):
     fresh = board.dashboard(dbsession, OFFICE, SETTINGS)
     assert fresh.overdue == first.overdue - 1 and fresh.computed_at > first.computed_at
     assert board.dashboard(dbsession, OFFICE, {"reports.dashboard_cache_seconds": "nonsense"}).overdue == fresh.overdue
+    # no keeping at all: counted again at once, even with the clock standing still
+    counted = []
+    real_count = board.count_today
+    monkeypatch.setattr(board, "count_today", lambda *args: counted.append(1) or real_count(*args))
+    board.dashboard(dbsession, OFFICE, SETTINGS)
+    assert counted == []
+    board.dashboard(dbsession, OFFICE, {"reports.dashboard_cache_seconds": "0"})
+    board.dashboard(dbsession, OFFICE, {"reports.dashboard_cache_seconds": "0"})
+    assert counted == [1, 1]
 
 
 def test_yesterdays_snapshot_is_not_served_today(dbsession, data):
