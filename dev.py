@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 # what the browser, export and PDF tests open documents with (Debian package names)
+# fonts-liberation2: Liberation 2 has the Vietnamese letters (Liberation 1 does not, and LibreOffice's
+# PDFs of the reports then split "Ủy" into "Y" + a stray "Ủ")
 SYSTEM_PACKAGES = ["chromium", "libreoffice-writer-nogui", "libreoffice-calc-nogui", "poppler-utils",
-                   "fonts-liberation", "fonts-dejavu-core"]
+                   "fonts-liberation2", "fonts-dejavu-core"]
 
 
 def sh(*args: str, **kwargs) -> None:

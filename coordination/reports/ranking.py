@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .model import AgencyFigures, RankingEntry
 
@@ -16,6 +17,7 @@ _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 _TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 
 
+@lru_cache(maxsize=4096)  # agency names recur in every row of a report: compute each key once
 def vietnamese_key(text: str) -> tuple:
     """Sort key in Vietnamese dictionary order: "Sở Tài chính" < "Sở Tư pháp" < "Sở Y tế" < "Ủy ban".
 

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from ..dates import format_date
 from . import xlsx_stream
 from .cells import escape_formula
-from .columns import DATE, PERCENT, TASK_COLUMNS, as_date
+from .columns import DATE, INTEGER, PERCENT, TASK_COLUMNS, TEXT, as_date
 from .model import AgencyFigures, ConsolidatedReport, TaskRow
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -168,25 +168,36 @@ OVERDUE_HEADERS = (
 OVERDUE_WIDTHS = (6, 20, 12, 7, 60, 30, 36, 12, 10, 10, 60)
 
 
-def _write_overdue(wb: Workbook, report: ConsolidatedReport) -> None:
+OVERDUE_KINDS = (INTEGER, TEXT, DATE, TEXT, TEXT, TEXT, TEXT, DATE, INTEGER, PERCENT, TEXT)
+_OVERDUE_WRAPPED = (4, 6, 10)  # content, coordinating agencies, latest progress
+
+
+def _overdue_skeleton(wb: Workbook, report: ConsolidatedReport) -> tuple[_Sheet, dict[int, int]]:
+    """The overdue sheet as openpyxl writes it (header, widths, panes, filter over every row);
+    its rows are spliced in (``_overdue_rows_xml``), as the task sheet's are."""
     sheet = _Sheet(wb, OVERDUE_SHEET, OVERDUE_WIDTHS)
     sheet.header(OVERDUE_HEADERS)
+    sheet.ws.auto_filter.ref = f"A1:{get_column_letter(len(OVERDUE_HEADERS))}{1 + len(report.overdue_tasks)}"
+    sheet.last_table_row = 1 + len(report.overdue_tasks)
+    styles = {}
+    for index, kind in enumerate(OVERDUE_KINDS):
+        if kind == DATE:
+            styles[index] = sheet.cell(None, number_format=DATE_FORMAT).style_id
+        elif kind == PERCENT:
+            styles[index] = sheet.cell(None, number_format=PROGRESS_FORMAT).style_id
+        elif index in _OVERDUE_WRAPPED:
+            styles[index] = sheet.cell(None, alignment=_WRAP).style_id
+    return sheet, styles
+
+
+def _overdue_rows_xml(report: ConsolidatedReport, styles: dict[int, int]) -> Iterator[str]:
+    serialise = xlsx_stream.row_serialiser(OVERDUE_KINDS, styles, clean_text)
     for number, task in enumerate(report.overdue_tasks, start=1):
-        percent = None if task.latest_percent is None else task.latest_percent / 100
-        sheet.append([
-            sheet.cell(number),
-            sheet.cell(task.directive_number),
-            sheet.cell(as_date(task.directive_date), number_format=DATE_FORMAT),
-            sheet.cell(task.paragraph),
-            sheet.cell(task.content, alignment=_WRAP),
-            sheet.cell(task.lead),
-            sheet.cell("; ".join(task.coordinating), alignment=_WRAP),
-            sheet.cell(as_date(task.deadline_in_force), number_format=DATE_FORMAT),
-            sheet.cell(task.days_overdue),
-            sheet.cell(percent, number_format=PROGRESS_FORMAT),
-            sheet.cell(task.latest_progress, alignment=_WRAP),
+        yield serialise(number + 1, [
+            number, task.directive_number, task.directive_date, task.paragraph, task.content, task.lead,
+            "; ".join(task.coordinating), task.deadline_in_force, task.days_overdue, task.latest_percent,
+            task.latest_progress,
         ])
-    sheet.finish_table()
 
 
 TARGET_HEADERS = (
@@ -254,17 +265,20 @@ def write_xlsx(report: ConsolidatedReport, task_rows: Iterable[TaskRow], out: st
     wb.properties.title = f"Báo cáo {report.title}"
     wb.properties.creator = report.letterhead.issuer_line
     _write_summary(wb, report)
-    _write_overdue(wb, report)
+    overdue, overdue_styles = _overdue_skeleton(wb, report)
     _write_targets(wb, report)
     tasks, styles = _task_sheet_skeleton(wb)
-    # openpyxl writes everything but the task rows (a small workbook); the rows are spliced in
+    # openpyxl writes everything but the long lists' rows (a small workbook); those are spliced in
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as skeleton:
         wb.save(skeleton)
         skeleton.seek(0)
-        return xlsx_stream.splice(
-            skeleton, out, sheet_part=tasks.ws.path.lstrip("/"), ncols=len(TASK_COLUMNS),
-            rows=_task_rows_xml(task_rows, styles), first_row=2,
-        )
+        _overdue_count, count = xlsx_stream.splice(skeleton, out, [
+            xlsx_stream.SheetRows(overdue.ws.path.lstrip("/"), len(OVERDUE_HEADERS),
+                                  _overdue_rows_xml(report, overdue_styles), first_row=2),
+            xlsx_stream.SheetRows(tasks.ws.path.lstrip("/"), len(TASK_COLUMNS),
+                                  _task_rows_xml(task_rows, styles), first_row=2),
+        ])
+        return count
 
 
 def xlsx_bytes(report: ConsolidatedReport, task_rows: Iterable[TaskRow]) -> bytes:

@@ -1,4 +1,5 @@
-"""The task sheet's rows, serialised straight to SpreadsheetML inside an openpyxl-made workbook.
+"""The long sheets' rows (the task list, the overdue list), serialised straight to SpreadsheetML
+inside an openpyxl-made workbook.
 
 openpyxl builds the workbook (styles, the small sheets, the task sheet's header, panes, widths and
 filter); only the task sheet's data rows are written here. Why: openpyxl spends ~5 µs per cell
@@ -19,6 +20,7 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import IO, Any
 
 from openpyxl.utils import get_column_letter
@@ -42,7 +44,7 @@ def row_serialiser(kinds: Sequence[str], styles: dict[int, int],
     """A function turning (row number, values) into one ``<row>`` element.
 
     ``kinds`` are the column kinds of ``columns.py``; ``styles`` maps a column index to the
-    openpyxl style id of its date or percent format; ``clean`` is applied to every text value
+    openpyxl style id of its date or percent format (or of a text column's wrapping); ``clean`` is applied to every text value
     (formula escaping and illegal-character removal live there, shared with openpyxl cells).
     """
     letters = [get_column_letter(i + 1) for i in range(len(kinds))]
@@ -58,7 +60,8 @@ def row_serialiser(kinds: Sequence[str], styles: dict[int, int],
             if kind == TEXT:
                 text = clean(str(value))
                 space = ' xml:space="preserve"' if text != text.strip() else ""
-                append(f'<c r="{letter}{r}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
+                style = f' s="{styles[index]}"' if index in styles else ""
+                append(f'<c r="{letter}{r}"{style} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
             elif kind == INTEGER:
                 append(f'<c r="{letter}{r}" t="n"><v>{int(value)}</v></c>')
             elif kind == DATE:
@@ -74,35 +77,55 @@ def row_serialiser(kinds: Sequence[str], styles: dict[int, int],
     return serialise
 
 
-def splice(skeleton: IO[bytes], out, *, sheet_part: str, ncols: int,
-           rows: Iterable[str], first_row: int) -> int:
-    """Copy the workbook ``skeleton`` to ``out``, inserting ``rows`` (``<row>`` XML strings,
-    numbered from ``first_row``) at the end of ``sheet_part``'s sheet data. Return the row count.
-    """
-    last_col = get_column_letter(ncols)
-    placeholder = f"A1:{last_col}{PLACEHOLDER_ROW}"
+@dataclass
+class SheetRows:
+    """Rows to put at the end of one sheet's data: ``<row>`` XML strings numbered from ``first_row``."""
+
+    sheet_part: str
+    ncols: int
+    rows: Iterable[str]
+    first_row: int
+
+
+def splice(skeleton: IO[bytes], out, sheets: Sequence[SheetRows]) -> list[int]:
+    """Copy the workbook ``skeleton`` to ``out``, inserting each ``SheetRows`` at the end of its
+    sheet's data; a filter reaching the placeholder row is cut to the last row written. Returns
+    the number of rows written per sheet, in order."""
+    by_part = {sheet.sheet_part: sheet for sheet in sheets}
+    counts: dict[str, int] = {}
     with zipfile.ZipFile(skeleton) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
                                                            compresslevel=3) as dst:
-        names = src.namelist()
-        for name in names:
-            if name not in (sheet_part, "xl/workbook.xml"):
+        for name in src.namelist():
+            if name not in by_part and name != "xl/workbook.xml":
                 dst.writestr(src.getinfo(name), src.read(name))
-        sheet = src.read(sheet_part).decode("utf-8")
-        head, tail = sheet.split("</sheetData>", 1)
-        count = 0
-        with dst.open(sheet_part, "w", force_zip64=True) as stream:
-            stream.write(head.encode("utf-8"))
-            batch: list[str] = []
-            for count, row in enumerate(rows, start=1):
-                batch.append(row)
-                if len(batch) >= _FLUSH_EVERY:
-                    stream.write("".join(batch).encode("utf-8"))
-                    batch.clear()
-            stream.write("".join(batch).encode("utf-8"))
-            final = f"A1:{last_col}{first_row + count - 1}"
-            stream.write(("</sheetData>" + tail.replace(f'ref="{placeholder}"', f'ref="{final}"')).encode("utf-8"))
+        for sheet in sheets:
+            counts[sheet.sheet_part] = _splice_sheet(src, dst, sheet)
         workbook = src.read("xl/workbook.xml").decode("utf-8")
-        absolute = re.escape(f"$A$1:${last_col}${PLACEHOLDER_ROW}")
-        workbook = re.sub(absolute, f"$A$1:${last_col}${first_row + count - 1}", workbook)
+        for sheet in sheets:
+            last_col = get_column_letter(sheet.ncols)
+            absolute = re.escape(f"$A$1:${last_col}${PLACEHOLDER_ROW}")
+            workbook = re.sub(absolute, f"$A$1:${last_col}${sheet.first_row + counts[sheet.sheet_part] - 1}", workbook)
         dst.writestr(src.getinfo("xl/workbook.xml"), workbook.encode("utf-8"))
+    return [counts[sheet.sheet_part] for sheet in sheets]
+
+
+def _splice_sheet(src: zipfile.ZipFile, dst: zipfile.ZipFile, sheet: SheetRows) -> int:
+    last_col = get_column_letter(sheet.ncols)
+    placeholder = f"A1:{last_col}{PLACEHOLDER_ROW}"
+    xml = src.read(sheet.sheet_part).decode("utf-8")
+    if "<sheetData/>" in xml:  # openpyxl writes an empty sheet's data as one empty element
+        xml = xml.replace("<sheetData/>", "<sheetData></sheetData>", 1)
+    head, tail = xml.split("</sheetData>", 1)
+    count = 0
+    with dst.open(sheet.sheet_part, "w", force_zip64=True) as stream:
+        stream.write(head.encode("utf-8"))
+        batch: list[str] = []
+        for count, row in enumerate(sheet.rows, start=1):
+            batch.append(row)
+            if len(batch) >= _FLUSH_EVERY:
+                stream.write("".join(batch).encode("utf-8"))
+                batch.clear()
+        stream.write("".join(batch).encode("utf-8"))
+        final = f"A1:{last_col}{sheet.first_row + count - 1}"
+        stream.write(("</sheetData>" + tail.replace(f'ref="{placeholder}"', f'ref="{final}"')).encode("utf-8"))
     return count
