@@ -1,4 +1,4 @@
-"""Accounts: login and logout, password change, users administration, API tokens."""
+"""Accounts: login and logout, password change, sessions, users administration, API tokens."""
 
 
 def includeme(config):

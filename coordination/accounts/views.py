@@ -63,9 +63,7 @@ def login(request):
 
 @view_config(route_name="logout", request_method="POST", permission=NO_PERMISSION_REQUIRED)
 def logout(request):
-    user = request.identity
-    if user is not None:
-        services.end_sessions(user)
+    # ends this browser's session only; the user's other browsers stay signed in
     headers = forget(request)
     request.session.flash(request.translate("Bạn đã đăng xuất."), "success")
     return HTTPSeeOther(location=request.route_url("login"), headers=headers)
@@ -82,7 +80,7 @@ def change_password(request):
         except deform.ValidationFailure as failure:
             return {"form": failure.render(), "page_title": title}
         services.change_password(user, appstruct["new_password"])
-        # the old cookie died with the generation bump: start a fresh session for this browser
+        # every session of the user has just ended, this one too: start a fresh one for this browser
         headers = remember(request, user.id)
         request.session.flash(request.translate("Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đóng."), "success")
         return HTTPSeeOther(location=request.route_url("home"), headers=headers)
