@@ -112,6 +112,24 @@ def test_deactivation_ends_every_session(app, testapp, demo, dbsession):
     assert signed_in(testapp)
 
 
+def test_an_administrator_ends_all_sessions_of_a_user(app, testapp, demo, dbsession):
+    office, phone = browser(app, testapp), browser(app, testapp)
+    login(office, "canbo.stc")
+    login(phone, "canbo.stc")
+    login(testapp, "admin")
+    page = testapp.get("/admin/users")
+    user_id = dbsession.scalar(select(User.id).where(User.login == "canbo.stc"))
+    form = next(f for f in page.forms.values() if f.action.endswith(f"/admin/users/{user_id}/sessions/end"))
+    done = form.submit(status=303).follow()
+    assert "Đã kết thúc 2 phiên đăng nhập của canbo.stc." in done.text
+    assert not signed_in(office) and not signed_in(phone)
+    assert [r.end_reason for r in rows_of(dbsession, "canbo.stc")] == ["admin", "admin"]
+    assert signed_in(testapp)
+    # only administrators may
+    login(office, "canbo.stc")
+    office.post(f"/admin/users/{user_id}/sessions/end", {"csrf_token": csrf(office.get("/"))}, status=403)
+
+
 def test_an_unknown_or_ended_session_id_is_anonymous_even_in_a_validly_signed_cookie(app, testapp, demo, dbsession):
     testapp.set_cookie("coordination_session", signed_cookie(app, {SESSION_ID: "made-up-session-id"}))
     assert not signed_in(testapp)
@@ -223,6 +241,52 @@ def test_session_limits_come_from_the_settings():
     assert user_sessions.SessionRules.from_settings({}) == user_sessions.SessionRules()
     with pytest.raises(ValueError):
         user_sessions.SessionRules.from_settings({"session.idle_minutes": "0"})
+
+
+def test_the_sessions_page_lists_the_users_browsers_and_ends_one(app, testapp, demo, dbsession):
+    office, phone = browser(app, testapp, CHROME_WINDOWS), browser(app, testapp, FIREFOX_LINUX)
+    login(office, "canbo.stc")
+    login(phone, "canbo.stc")
+    login(testapp, "lanhdao")  # someone else's session is never listed
+    page = office.get("/account/sessions")
+    rows = page.html.select("table.sessions tbody tr")
+    assert len(rows) == 2
+    current = page.html.select_one("tr.current")
+    assert "Chrome 120 · Windows" in current.text and "Phiên này" in current.text
+    assert "Firefox 128 · Linux" in page.text
+
+    phone_row = rows_of(dbsession, "canbo.stc")[1]
+    form = next(f for f in page.forms.values() if f.action.endswith(f"/account/sessions/{phone_row.id}/end"))
+    assert "Đã kết thúc phiên đăng nhập." in form.submit(status=303).follow().text
+    assert not signed_in(phone) and signed_in(office)
+    assert rows_of(dbsession, "canbo.stc")[1].end_reason == "ended_by_user"
+
+    # ending the session in use is logging out
+    page = office.get("/account/sessions")
+    form = next(f for f in page.forms.values() if "/account/sessions/" in f.action and f.action.endswith("/end"))
+    assert form.submit(status=303).location.endswith("/login")
+    assert not signed_in(office)
+    assert signed_in(testapp)
+
+
+def test_ending_the_other_sessions_keeps_this_one(app, testapp, demo, dbsession):
+    browsers = [browser(app, testapp) for _ in range(3)]
+    for each in browsers:
+        login(each, "canbo.stc")
+    page = browsers[0].get("/account/sessions")
+    form = next(f for f in page.forms.values() if f.action.endswith("/account/sessions/end-others"))
+    assert "Đã kết thúc 2 phiên khác." in form.submit(status=303).follow().text
+    assert [signed_in(each) for each in browsers] == [True, False, False]
+
+
+def test_nobody_ends_another_users_session(app, testapp, demo, dbsession):
+    victim = browser(app, testapp)
+    login(victim, "canbo.stc")
+    [row] = rows_of(dbsession, "canbo.stc")
+    login(testapp, "canbo.vanlam")
+    testapp.post(f"/account/sessions/{row.id}/end", {"csrf_token": csrf(testapp.get("/"))}, status=404)
+    testapp.post(f"/account/sessions/{row.id}/end", {}, status=400)  # and never without the CSRF token
+    assert signed_in(victim)
 
 
 @pytest.mark.parametrize("user_agent, expected", [
