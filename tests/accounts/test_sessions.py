@@ -1,5 +1,5 @@
-"""Server-side sessions: logout ends this browser only; password change, deactivation and an
-administrator end them all; the check costs no extra query and no write per request."""
+"""Server-side sessions: logout ends this browser only; a password change and an administrator end
+them all (deactivation: test_admin_users.py); the check costs no extra query and no write per request."""
 
 from __future__ import annotations
 
@@ -96,20 +96,6 @@ def test_a_password_change_ends_every_session_and_starts_a_new_one_here(app, tes
     assert not signed_in(office)
     rows = rows_of(dbsession, "canbo.stc")
     assert [r.end_reason for r in rows] == ["password", "password", None]
-
-
-def test_deactivation_ends_every_session(app, testapp, demo, dbsession):
-    office, phone = browser(app, testapp), browser(app, testapp)
-    login(office, "canbo.stc")
-    login(phone, "canbo.stc")
-    login(testapp, "admin")
-    user = dbsession.scalar(select(User).where(User.login == "canbo.stc"))
-    form = testapp.get(f"/admin/users/{user.id}").forms["deform"]
-    form["active"] = False
-    form.submit("save", status=303)
-    assert not signed_in(office) and not signed_in(phone)
-    assert [r.end_reason for r in rows_of(dbsession, "canbo.stc")] == ["deactivated", "deactivated"]
-    assert signed_in(testapp)
 
 
 def test_an_administrator_ends_all_sessions_of_a_user(app, testapp, demo, dbsession):
