@@ -1,6 +1,6 @@
 """Import every domain's models so ``Base.metadata`` is complete (Alembic, tests, scripts)."""
 
-from .accounts.models import ApiToken, LoginAttempt, User, UserRole  # noqa: F401
+from .accounts.models import ApiToken, LoginAttempt, User, UserRole, UserSession  # noqa: F401
 from .db import Base  # noqa: F401
 from .directives.models import (  # noqa: F401
     AmendmentChange,

@@ -6,19 +6,20 @@ Principals: ``user:<id>``, ``role:<code>``, ``agency:<id>`` and ``agency:<id>:<r
 
 from __future__ import annotations
 
-import hashlib
-
 from pyramid.authorization import ACLHelper, Allow, Authenticated, Everyone
 from pyramid.csrf import new_csrf_token
+from pyramid.interfaces import ISecurityPolicy
 from pyramid.request import RequestLocalCache
 from pyramid.security import NO_PERMISSION_REQUIRED  # noqa: F401  (re-exported for views)
 from sqlalchemy import select
 
-from .accounts.models import ADMIN, AGENCY_HEAD, AGENCY_OFFICER, CLERK, LEADER, ApiToken, User
+from .accounts import sessions as user_sessions
+from .accounts.models import ADMIN, AGENCY_HEAD, AGENCY_OFFICER, CLERK, LEADER, ApiToken, User, UserSession
+from .accounts.sessions import SessionRules, hash_token  # noqa: F401  (hash_token re-exported)
 from .clock import now
 
-SESSION_USER = "auth.uid"
-SESSION_GENERATION = "auth.gen"
+# the signed cookie holds only this: the random id of a user_sessions row (stored there hashed)
+SESSION_ID = "auth.sid"
 VIA_TOKEN = "coordination.via_token"
 
 # Permissions, named by what they let a person do
@@ -29,10 +30,6 @@ SIGN_DIRECTIVE = "directive.sign"
 READ_ALL = "directive.read_all"   # the issuing office sees every directive and task
 WORK_ON_TASKS = "task.work"       # an agency's officers acting on what is addressed to it
 API = "api"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 class Root:
@@ -64,25 +61,32 @@ def principals_for(user: User | None) -> list[str]:
 
 
 class SecurityPolicy:
-    def __init__(self):
+    def __init__(self, rules: SessionRules | None = None):
         self.acl = ACLHelper()
+        self.rules = rules or SessionRules()
         self.identity_cache = RequestLocalCache(self.load_identity)
+        self.session_cache = RequestLocalCache(self._load_session)
 
     # -- identity ---------------------------------------------------------
     def load_identity(self, request) -> User | None:
         token = _bearer_token(request)
         if token is not None:
             return self._identity_from_token(request, token, scope="api")
-        uid = request.session.get(SESSION_USER)
-        if uid is None:
+        found = self.session_cache.get_or_create(request)
+        return None if found is None else found[0]
+
+    def _load_session(self, request) -> tuple[User, UserSession] | None:
+        if _bearer_token(request) is not None:
             return None
-        user = request.dbsession.get(User, uid)
-        if user is None or not user.active:
+        session_id = request.session.get(SESSION_ID)
+        if not isinstance(session_id, str) or not session_id:
             return None
-        if request.session.get(SESSION_GENERATION) != user.session_generation:
-            # logged out elsewhere or password changed: this cookie is dead
-            return None
-        return user
+        # ended (logout here, password change, deactivation), expired or unknown: anonymous
+        return user_sessions.find(request.dbsession, session_id, self.rules)
+
+    def current_session(self, request) -> UserSession | None:
+        found = self.session_cache.get_or_create(request)
+        return None if found is None else found[1]
 
     def _identity_from_token(self, request, token: str, scope: str) -> User | None:
         request.environ[VIA_TOKEN] = True
@@ -109,19 +113,38 @@ class SecurityPolicy:
 
     # -- session ----------------------------------------------------------
     def remember(self, request, userid, **kw):
-        """Start a fresh session for ``userid``: new session id and CSRF token (no fixation)."""
+        """Start a fresh session for ``userid`` in this browser: a new server-side session row, a new
+        cookie session and a new CSRF token (no fixation). Other browsers' sessions are untouched."""
         user = request.dbsession.get(User, userid)
         request.session.invalidate()
-        request.session[SESSION_USER] = user.id
-        request.session[SESSION_GENERATION] = user.session_generation
+        request.session[SESSION_ID] = user_sessions.start(
+            request.dbsession, user, user_agent=request.user_agent, address=request.client_addr
+        )
         new_csrf_token(request)
-        self.identity_cache.clear(request)
+        self._clear(request)
         return []
 
     def forget(self, request, **kw):
+        """End this browser's session (server side too); the user's other sessions go on."""
+        session = self.current_session(request)
+        if session is not None:
+            user_sessions.end(session, kw.get("reason", user_sessions.LOGOUT))
         request.session.invalidate()
-        self.identity_cache.clear(request)
+        self._clear(request)
         return []
+
+    def _clear(self, request) -> None:
+        self.identity_cache.clear(request)
+        self.session_cache.clear(request)
+
+
+def current_session(request) -> UserSession | None:
+    """The server-side session row of this request's browser, or None (anonymous or token)."""
+    return request.registry.getUtility(ISecurityPolicy).current_session(request)
+
+
+def session_rules(request) -> SessionRules:
+    return request.registry.getUtility(ISecurityPolicy).rules
 
 
 def _bearer_token(request) -> str | None:
@@ -141,6 +164,7 @@ def includeme(config):
     from pyramid.session import SignedCookieSessionFactory
 
     settings = config.get_settings()
+    rules = SessionRules.from_settings(settings)
     config.set_session_factory(
         SignedCookieSessionFactory(
             settings["session.secret"],
@@ -149,11 +173,12 @@ def includeme(config):
             samesite="Lax",
             secure=settings["session.secure"],
             max_age=None,
-            timeout=int(settings.get("session.timeout", 8 * 3600)),
-            reissue_time=300,
+            # the cookie lapses with the idle limit too; the server-side row decides in any case
+            timeout=int(rules.idle.total_seconds()),
+            reissue_time=min(300, int(rules.idle.total_seconds()) // 2),
         )
     )
-    config.set_security_policy(SecurityPolicy())
+    config.set_security_policy(SecurityPolicy(rules))
     config.set_root_factory(Root)
     # every unsafe request from a session must carry the CSRF token; token clients have no session
     config.set_default_csrf_options(require_csrf=True, callback=lambda request: not via_token(request))

@@ -23,3 +23,46 @@ def test_migrations_are_at_the_single_head(engine):
     assert len(script.get_heads()) == 1
     with engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() == script.get_current_head()
+
+
+def test_0007_drops_the_session_counter_without_touching_what_refers_to_users(fresh_db_url):
+    """0007 drops a column of ``users``. Done as a batch "move and copy" on SQLite, dropping the old
+    table would cascade into user_roles and api_tokens; the users and what refers to them must stay."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from coordination.db import get_engine
+    from coordination.migrate import alembic_config, upgrade
+
+    upgrade(fresh_db_url, "0006")
+    engine = get_engine({"sqlalchemy.url": fresh_db_url})
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO agency_kinds (id, code, name, level) VALUES (1, 'department', 'Sở', 2)"))
+            connection.execute(text(
+                "INSERT INTO agencies (id, code, name, aliases, kind_id, active, name_key)"
+                " VALUES (1, 'STC', 'Sở Tài chính', '[]', 1, true, 'so tai chinh')"))
+            connection.execute(text(
+                "INSERT INTO users (id, login, full_name, agency_id, active, language, session_generation,"
+                " notification_mode, created_at) VALUES (1, 'canbo.stc', 'Cán bộ', 1, true, 'vi', 3, 'immediate',"
+                " '2026-11-01 00:00:00')"))
+            connection.execute(text("INSERT INTO user_roles (user_id, role) VALUES (1, 'agency_officer')"))
+            connection.execute(text(
+                "INSERT INTO api_tokens (user_id, token_hash, scope, created_at)"
+                " VALUES (1, :hash, 'api', '2026-11-01 00:00:00')"), {"hash": "a" * 64})
+
+        def kept():
+            with engine.connect() as connection:
+                return [connection.scalar(text(f"SELECT count(*) FROM {table}"))
+                        for table in ("users", "user_roles", "api_tokens")]
+
+        upgrade(fresh_db_url)
+        assert kept() == [1, 1, 1]
+        assert "session_generation" not in {c["name"] for c in inspect(engine).get_columns("users")}
+        command.downgrade(alembic_config(fresh_db_url), "0006")
+        assert kept() == [1, 1, 1]
+        assert "user_sessions" not in inspect(engine).get_table_names()
+        upgrade(fresh_db_url)
+        assert kept() == [1, 1, 1]
+    finally:
+        engine.dispose()

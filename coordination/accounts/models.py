@@ -1,4 +1,4 @@
-"""People who log in, their roles, failed-login records and API tokens."""
+"""People who log in, their roles, their browser sessions, failed-login records and API tokens."""
 
 from __future__ import annotations
 
@@ -46,8 +46,6 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str] = mapped_column(String(5), default="vi")
-    # bumped at logout and password change: every cookie carrying an older value stops working
-    session_generation: Mapped[int] = mapped_column(default=0)
     notification_mode: Mapped[str] = mapped_column(String(10), default=IMMEDIATE, server_default=IMMEDIATE)
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
 
@@ -103,3 +101,30 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class UserSession(Base):
+    """One signed-in browser. The cookie carries a random id; only its SHA-256 is stored here.
+
+    A session is alive while ``ended_at`` is empty, the user is active, and neither the idle nor
+    the absolute limit has passed (see ``accounts/sessions.py``). Logout ends this row only;
+    a password change, deactivation or an administrator ends every row of the user.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+    # refreshed at most once per ``session.touch_seconds``, not on every request
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=now)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(64))
+    ended_at: Mapped[dt.datetime | None]
+    # logout, password, deactivated, admin, ended_by_user: for the security log
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+
+    @property
+    def active(self) -> bool:
+        return self.ended_at is None

@@ -1,4 +1,4 @@
-"""Accounts: passwords, login throttling, sessions that can be revoked, API tokens."""
+"""Accounts: passwords, login throttling, ending sessions, API tokens (sessions themselves: sessions.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ..clock import now
 from ..organizations.models import Agency
 from ..security import hash_token
 from ..text import clean
+from . import sessions
 from .models import ApiToken, LoginAttempt, User
 
 log = logging.getLogger(__name__)
@@ -124,14 +125,20 @@ def authenticate(
 
 
 def change_password(user: User, new_password: str) -> None:
-    """Set a new password and end every existing session of the user."""
+    """Set a new password and end every existing session of the user (in every browser)."""
     user.password_hash = hash_password(new_password)
-    user.session_generation += 1
+    end_sessions(user, sessions.PASSWORD)
 
 
-def end_sessions(user: User) -> None:
-    """Invalidate every session cookie ever issued to ``user`` (logout everywhere)."""
-    user.session_generation += 1
+def end_sessions(user: User, reason: str = sessions.ADMIN) -> int:
+    """End every session of ``user`` in every browser; returns how many were open.
+
+    Logging out ends only the browser's own session (``SecurityPolicy.forget``).
+    """
+    dbsession = object_session(user)
+    if dbsession is None or user.id is None:
+        return 0  # a user not yet stored has no sessions
+    return sessions.end_all(dbsession, user, reason)
 
 
 def create_user(
@@ -185,7 +192,7 @@ def update_user(user: User, values: dict, agency: Agency) -> None:
     user.roles = values["roles"]
     user.language = values["language"]
     if user.active and not values["active"]:
-        end_sessions(user)
+        end_sessions(user, sessions.DEACTIVATED)
     user.active = values["active"]
     if values.get("password"):
         change_password(user, values["password"])

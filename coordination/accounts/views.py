@@ -1,4 +1,4 @@
-"""Login, logout, password change and the users admin pages."""
+"""Login, logout, password change, the user's own sessions and the users admin pages."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from ..dates import format_datetime
 from ..forms import make_form
 from ..organizations.models import Agency
 from ..paths import template
-from ..security import ADMINISTER, VIEW
+from ..security import ADMINISTER, VIEW, current_session, session_rules
 from . import services
+from . import sessions as user_sessions
 from .forms import ROLE_LABELS, LoginSchema, PasswordChangeSchema, UserSchema
-from .models import User
+from .models import User, UserSession
 
 
 def _safe_came_from(request, value: str | None) -> str:
@@ -63,9 +64,7 @@ def login(request):
 
 @view_config(route_name="logout", request_method="POST", permission=NO_PERMISSION_REQUIRED)
 def logout(request):
-    user = request.identity
-    if user is not None:
-        services.end_sessions(user)
+    # ends this browser's session only; the user's other browsers stay signed in
     headers = forget(request)
     request.session.flash(request.translate("Bạn đã đăng xuất."), "success")
     return HTTPSeeOther(location=request.route_url("login"), headers=headers)
@@ -82,20 +81,77 @@ def change_password(request):
         except deform.ValidationFailure as failure:
             return {"form": failure.render(), "page_title": title}
         services.change_password(user, appstruct["new_password"])
-        # the old cookie died with the generation bump: start a fresh session for this browser
+        # every session of the user has just ended, this one too: start a fresh one for this browser
         headers = remember(request, user.id)
         request.session.flash(request.translate("Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đóng."), "success")
         return HTTPSeeOther(location=request.route_url("home"), headers=headers)
     return {"form": form.render(), "page_title": title}
 
 
+@view_config(route_name="account_sessions", renderer=template("accounts/sessions.pt"), permission=VIEW,
+             request_method="GET")
+def my_sessions(request):
+    current = current_session(request)
+    return {
+        "sessions": user_sessions.live_sessions(request.dbsession, request.identity, session_rules(request)),
+        "current_id": current.id if current is not None else None,
+        "describe": user_sessions.describe_user_agent,
+        "page_title": request.translate("Phiên đăng nhập"),
+    }
+
+
+@view_config(route_name="account_session_end", request_method="POST", permission=VIEW)
+def end_my_session(request):
+    user = request.identity
+    row = request.dbsession.get(UserSession, int(request.matchdict["id"]))
+    if row is None or row.user_id != user.id:
+        raise HTTPNotFound()
+    current = current_session(request)
+    if current is not None and row.id == current.id:
+        # ending the session in use is logging out
+        headers = forget(request)
+        request.session.flash(request.translate("Bạn đã đăng xuất."), "success")
+        return HTTPSeeOther(location=request.route_url("login"), headers=headers)
+    user_sessions.end(row, user_sessions.ENDED_BY_USER)
+    request.session.flash(request.translate("Đã kết thúc phiên đăng nhập."), "success")
+    return HTTPSeeOther(location=request.route_url("account_sessions"))
+
+
+@view_config(route_name="account_sessions_end_others", request_method="POST", permission=VIEW)
+def end_my_other_sessions(request):
+    current = current_session(request)
+    if current is None:  # a token client has no browser session to keep
+        raise HTTPNotFound()
+    count = user_sessions.end_all(request.dbsession, request.identity, user_sessions.ENDED_BY_USER, keep=current)
+    request.session.flash(request.translate("Đã kết thúc ${count} phiên khác.", mapping={"count": count}), "success")
+    return HTTPSeeOther(location=request.route_url("account_sessions"))
+
+
 # -- administration -----------------------------------------------------------
+
+
+@view_config(route_name="admin_user_sessions_end", request_method="POST", permission=ADMINISTER)
+def admin_end_sessions(request):
+    user = request.dbsession.get(User, int(request.matchdict["id"]))
+    if user is None:
+        raise HTTPNotFound()
+    count = services.end_sessions(user, user_sessions.ADMIN)
+    request.session.flash(
+        request.translate("Đã kết thúc ${count} phiên đăng nhập của ${login}.", mapping={"count": count, "login": user.login}),
+        "success",
+    )
+    return HTTPSeeOther(location=request.route_url("admin_users"))
 
 
 @view_config(route_name="admin_users", renderer=template("admin/users.pt"), permission=ADMINISTER)
 def users_list(request):
     users = request.dbsession.scalars(select(User).join(User.agency).order_by(Agency.name, User.full_name)).all()
-    return {"users": users, "role_labels": ROLE_LABELS, "page_title": request.translate("Người dùng")}
+    return {
+        "users": users,
+        "role_labels": ROLE_LABELS,
+        "open_sessions": user_sessions.live_counts(request.dbsession, session_rules(request)),
+        "page_title": request.translate("Người dùng"),
+    }
 
 
 def _user_form(request, user: User | None):

@@ -10,7 +10,8 @@ from pyramid.view import view_config
 from sqlalchemy import select
 
 from ..security import API, DRAFT_DIRECTIVE, READ_ALL, SIGN_DIRECTIVE
-from . import attachments, external, queries, services
+from .. import attachments
+from . import external, queries, services
 from .errors import DirectiveError
 from .guard import DirectiveImmutable
 from .models import FINAL_STATUSES, DirectiveType
@@ -156,9 +157,9 @@ def api_attach(request):
     upload = request.POST.get("file")
     if upload is None or not hasattr(upload, "file"):
         return _error(request, 400, "send the file as multipart/form-data field 'file'", {"file": "required"})
-    attachment = attachments.add_attachment(
+    attachment = services.add_attachment(
         request.dbsession, request.registry.settings["attachments.dir"], request.context.directive, upload.filename,
-        upload.file.read(attachments.MAX_SIZE + 1), request.identity,
+        upload.file.read(attachments.MAX_BYTES + 1), request.identity,
     )
     request.response.status = 201
     return {"id": attachment.id, "filename": attachment.filename, "media_type": attachment.media_type,

@@ -9,9 +9,10 @@ from pyramid.view import view_config
 from ..forms import make_form
 from ..paths import template
 from ..security import DRAFT_DIRECTIVE, READ_ALL
-from . import attachments, external, services
+from .. import attachments
+from . import external, services
 from .drafting import Directory, default_issuer, default_place, issuers
-from .errors import DirectiveError
+from .errors import DirectiveError, DraftInvalid
 from .forms import AttachmentSchema, ExternalDocumentSchema, ForwardSchema, choices
 from .presentation import STATUS_LABELS, describe_fields
 from .resources import READ_DIRECTIVE
@@ -94,9 +95,9 @@ def attachment_add_view(request):
     upload = request.POST.get("upload")
     try:
         if upload is None or not hasattr(upload, "file"):
-            raise attachments.AttachmentRejected(request.translate("Chọn tệp cần đính kèm."), {"file": "required"})
-        attachments.add_attachment(request.dbsession, request.registry.settings["attachments.dir"], document,
-                                   upload.filename, upload.file.read(attachments.MAX_SIZE + 1), request.identity)
+            raise DraftInvalid(request.translate("Chọn tệp cần đính kèm."), {"file": "required"})
+        services.add_attachment(request.dbsession, request.registry.settings["attachments.dir"], document,
+                                upload.filename, upload.file.read(attachments.MAX_BYTES + 1), request.identity)
     except DirectiveError as error:
         request.session.flash(request.translate(error.message), "error")
     else:

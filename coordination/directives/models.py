@@ -343,7 +343,7 @@ class ExternalDocument(Base):
 
 
 class Attachment(Base):
-    """A file of a directive or of an incoming document, stored by its SHA-256 (see attachments.py)."""
+    """A file of a directive or of an incoming document, stored by its SHA-256 (see coordination/attachments.py)."""
 
     __tablename__ = "attachments"
     __table_args__ = (

@@ -8,12 +8,13 @@ is published so that the reminders outbox queues the notifications in the same t
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from .. import events
+from .. import attachments, events
 from ..i18n import _
 from ..accounts.models import LEADER, User
 from ..clock import now, today
@@ -23,7 +24,7 @@ from .amendments import CLOSED_TASK_STATUSES, apply_amendments
 from .drafting import save_draft  # noqa: F401  (re-exported: the services of the package)
 from .errors import DraftInvalid, NotPermitted, WrongState
 from .fanout import EmptyLead, check_leads, create_tasks
-from .models import DRAFT, EDITABLE_STATUSES, ISSUED, RETURNED, SUBMITTED, WITHDRAWN, Directive
+from .models import DRAFT, EDITABLE_STATUSES, ISSUED, RETURNED, SUBMITTED, WITHDRAWN, Attachment, Directive, ExternalDocument
 from .numbering import next_number
 from .search import directive_key
 
@@ -205,3 +206,36 @@ def update_draft(dbsession: Session, directive: Directive, draft: dict, actor: U
     directive = save_draft(dbsession, directive, draft, actor)
     audit(dbsession, actor, directive, "updated")
     return directive
+
+
+def add_attachment(
+    dbsession: Session, root: str | os.PathLike, owner: Directive | ExternalDocument, filename: str | None,
+    data: bytes, actor: User | None,
+) -> Attachment:
+    """Check and store a file (``attachments.OFFICIAL_DOCUMENTS``) and attach it to a draft directive
+    or an incoming document.
+
+    Raises DraftInvalid (the file refused, nothing written anywhere; ``fields`` says why) or
+    WrongState for a directive past drafting.
+    """
+    if isinstance(owner, Directive) and not owner.editable:
+        raise WrongState(_("Văn bản đã trình ký hoặc đã ban hành, không thể thêm tệp đính kèm."))
+    try:
+        stored = attachments.store(root, data, filename, attachments.OFFICIAL_DOCUMENTS)
+    except attachments.AttachmentRejected as rejected:
+        raise DraftInvalid(rejected.message, rejected.fields) from None
+    attachment = Attachment(
+        filename=stored.filename, media_type=stored.media_type, size=stored.size, sha256=stored.sha256,
+        uploaded_by_id=actor.id if actor else None,
+    )
+    owner.attachments.append(attachment)
+    dbsession.flush()
+    return attachment
+
+
+def remove_attachment(dbsession: Session, attachment: Attachment) -> None:
+    """Detach a file from a draft; the stored file stays (other rows may share it)."""
+    if attachment.directive is not None and not attachment.directive.editable:
+        raise WrongState(_("Văn bản đã trình ký hoặc đã ban hành, không thể xóa tệp đính kèm."))
+    dbsession.delete(attachment)
+    dbsession.flush()

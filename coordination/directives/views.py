@@ -12,9 +12,10 @@ from sqlalchemy import select
 from ..dates import long_date
 from ..paths import template
 from ..security import DRAFT_DIRECTIVE, READ_ALL, SIGN_DIRECTIVE
-from . import attachments, queries, services
+from .. import attachments
+from . import queries, services
 from .drafting import Directory, default_issuer, default_place, issuers
-from .errors import DirectiveError, WrongState
+from .errors import DirectiveError, DraftInvalid, WrongState
 from .forms import (
     URGENCY_LABELS,
     AmendingDirectiveSchema,
@@ -331,10 +332,10 @@ def attachment_add_view(request):
     upload = request.POST.get("upload")
     try:
         if upload is None or not hasattr(upload, "file"):
-            raise attachments.AttachmentRejected(request.translate("Chọn tệp cần đính kèm."), {"file": "required"})
-        data = upload.file.read(attachments.MAX_SIZE + 1)
-        attachments.add_attachment(request.dbsession, request.registry.settings["attachments.dir"], directive,
-                                   upload.filename, data, request.identity)
+            raise DraftInvalid(request.translate("Chọn tệp cần đính kèm."), {"file": "required"})
+        data = upload.file.read(attachments.MAX_BYTES + 1)
+        services.add_attachment(request.dbsession, request.registry.settings["attachments.dir"], directive,
+                                upload.filename, data, request.identity)
     except DirectiveError as error:
         request.session.flash(request.translate(error.message), "error")
     else:
@@ -351,7 +352,7 @@ def attachment_view(request):
 def attachment_delete_view(request):
     directive = request.context.directive
     try:
-        attachments.remove_attachment(request.dbsession, request.context.attachment)
+        services.remove_attachment(request.dbsession, request.context.attachment)
     except DirectiveError as error:
         request.session.flash(request.translate(error.message), "error")
     return HTTPSeeOther(location=request.route_url("directive_page", id=directive.id))

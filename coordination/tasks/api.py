@@ -102,7 +102,8 @@ def _files(request, body) -> list:
         except (binascii.Error, AttributeError, TypeError):
             raise InvalidInput({f"attachments.{i}": "content_base64 is not base64"}) from None
         try:
-            out.append(storage.store(request.registry.settings["attachments.dir"], data, str(item.get("filename") or "tep")))
+            out.append(storage.store(request.registry.settings["attachments.dir"], data,
+                                     str(item.get("filename") or ""), storage.REPORT_FILES))
         except storage.AttachmentRejected as rejected:
             raise InvalidInput({f"attachments.{i}": str(rejected)}) from None
     return out

@@ -186,7 +186,8 @@ def _uploaded(request, appstruct) -> list:
         return []
     fp = upload.get("fp")
     data = fp.read(storage.MAX_BYTES + 1) if fp is not None else b""
-    return [storage.store(request.registry.settings["attachments.dir"], data, upload.get("filename") or "tep")]
+    directory = request.registry.settings["attachments.dir"]
+    return [storage.store(directory, data, upload.get("filename"), storage.REPORT_FILES)]
 
 
 def _with_errors(form, appstruct, fields: dict[str, str], request):
@@ -229,7 +230,7 @@ def task_action(request):
                 attachments=files, decision=decision)
     except storage.AttachmentRejected as rejected:
         request.response.status = 400
-        return _page(request, task, override={key: _with_errors(form, appstruct, {"attachment": str(rejected)}, request)})
+        return _page(request, task, override={key: _with_errors(form, appstruct, {"attachment": rejected.message}, request)})
     except InvalidInput as bad:
         request.response.status = 400
         return _page(request, task, override={key: _with_errors(form, appstruct, bad.fields, request)})

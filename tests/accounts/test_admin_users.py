@@ -38,15 +38,22 @@ def test_bad_user_input_stores_nothing(testapp, demo, dbsession):
     assert dbsession.scalar(select(func.count()).select_from(User)) == before
 
 
-def test_deactivating_a_user_ends_their_sessions(app, testapp, demo, dbsession):
+def test_deactivating_a_user_ends_their_sessions_in_every_browser(app, testapp, demo, dbsession):
     import webtest
 
-    victim = webtest.TestApp(app, extra_environ=dict(testapp.extra_environ))
-    login(victim, "canbo.stc")
+    from coordination.accounts.models import UserSession
+
+    office, phone = (webtest.TestApp(app, extra_environ=dict(testapp.extra_environ)) for _ in range(2))
+    login(office, "canbo.stc")
+    login(phone, "canbo.stc")
     login(testapp, "admin")
     user = dbsession.scalar(select(User).where(User.login == "canbo.stc"))
     form = testapp.get(f"/admin/users/{user.id}").forms["deform"]
     form["active"] = False
     form.submit("save", status=303)
-    assert victim.get("/", status=302)
-    assert login(victim, "canbo.stc", expect_success=False).status_int == 200
+    assert office.get("/", status=302) and phone.get("/", status=302)
+    assert testapp.get("/").status_int == 200  # the administrator's own session goes on
+    dbsession.expire_all()
+    reasons = dbsession.scalars(select(UserSession.end_reason).where(UserSession.user_id == user.id)).all()
+    assert reasons == ["deactivated", "deactivated"]
+    assert login(office, "canbo.stc", expect_success=False).status_int == 200
