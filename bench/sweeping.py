@@ -114,7 +114,7 @@ def _raw_sweep(ctx: Context, cur, dates, rows: list[dict]) -> None:
     if ctx.dialect == "postgresql":
         _run(ctx, cur, "SELECT dedup_key FROM outbox_messages WHERE dedup_key = ANY(:keys)", {"keys": keys})
         payload = json.dumps(rows, default=str, ensure_ascii=False)
-        types = {"task_id": "integer", "occurrence_id": "integer", "threshold": "integer", "due_on": "date",
+        types = {"task_id": "integer", "occurrence_id": "integer", "threshold": "integer", "task_count": "integer", "due_on": "date",
                  "recipient_user_id": "integer", "recipient_agency_id": "integer", "attempts": "integer",
                  "next_attempt_at": "timestamptz", "created_at": "timestamptz", "body_text": "text", "body_html": "text"}
         cols = ", ".join(_COLUMNS)
