@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..clock import now
 from .models import User, UserSession
@@ -82,7 +82,8 @@ def start(dbsession: Session, user: User, *, user_agent: str | None, address: st
 
 
 def find(dbsession: Session, session_id: str, rules: SessionRules) -> tuple[User, UserSession] | None:
-    """The active user and live session behind ``session_id``, in one query; None if there is none.
+    """The active user (with its agency and roles) and live session behind ``session_id``, in one
+    query; None if there is none.
 
     Refreshes ``last_seen_at`` when it is older than ``rules.touch`` (written at commit).
     """
@@ -91,7 +92,9 @@ def find(dbsession: Session, session_id: str, rules: SessionRules) -> tuple[User
         select(User, UserSession)
         .join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.token_hash == hash_token(session_id), User.active.is_(True), *rules.alive(at))
-    ).first()
+        # the roles ride along (one row per role) instead of a second round trip on every request
+        .options(joinedload(User.role_rows))
+    ).unique().first()
     if row is None:
         return None
     user, session = row
