@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Date, and_, case, exists, func, literal, or_, select, tuple_, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ..clock import LOCAL_TZ
 from ..clock import today as clock_today
@@ -317,23 +317,31 @@ def inbox_page(dbsession: Session, agency_id: int, filters: InboxFilters, *, aft
     (no deadline) last. Keyset pagination: ``after`` is the previous page's ``next_cursor``, so a
     deep page costs what the first does. Raises BadCursor on a malformed cursor.
 
-    The page's ids come from one narrow index range scan; the tasks are then loaded by id."""
+    The page's ids come from narrow index range scans (one statement); the tasks are then loaded
+    by id."""
     today = today or clock_today()
     cursor = decode_cursor(after) if after else None
     base, deadline, ident = _inbox_base(agency_id, filters, today)
-    keys: list[tuple[dt.date | None, int]] = []
-    # the dated part, in (deadline, id) order
+    # the dated part in (deadline, id) order, then the ongoing ones (no deadline) by id: two index
+    # range scans, sent as one statement when the page may reach the ongoing ones
+    parts = []
     if cursor is None or cursor[0] is not None:
-        dated = base.add_columns(deadline).where(deadline.is_not(None))
+        dated = base.add_columns(deadline.label("deadline")).where(deadline.is_not(None))
         if cursor is not None:
             dated = dated.where(tuple_(deadline, ident) > tuple_(literal(cursor[0], Date), cursor[1]))
-        keys = [(d, i) for i, d in dbsession.execute(dated.order_by(deadline, ident).limit(limit + 1))]
-    # then the ongoing ones, by id
-    if len(keys) <= limit and not (filters.due_before or filters.due_after):
-        undated = base.where(deadline.is_(None))
+        parts.append(dated.order_by(deadline, ident).limit(limit + 1))
+    if not (filters.due_before or filters.due_after):
+        undated = base.add_columns(literal(None, Date).label("deadline")).where(deadline.is_(None))
         if cursor is not None and cursor[0] is None:
             undated = undated.where(ident > cursor[1])
-        keys += [(None, i) for i in dbsession.scalars(undated.order_by(ident).limit(limit + 1 - len(keys)))]
+        parts.append(undated.order_by(ident).limit(limit + 1))
+    if len(parts) == 1:
+        rows = dbsession.execute(parts[0]).all()
+    else:
+        both = union_all(*(part.subquery().select() for part in parts)).subquery()
+        # in one statement the two parts' rows arrive in no promised order: order them here
+        rows = sorted(dbsession.execute(select(both)).all(), key=lambda r: (r[1] is None, r[1] or dt.date.min, r[0]))
+    keys: list[tuple[dt.date | None, int]] = [(d, i) for i, d in rows][: limit + 1]
     next_cursor = None
     if len(keys) > limit:
         d, i = keys[limit - 1]
@@ -343,20 +351,37 @@ def inbox_page(dbsession: Session, agency_id: int, filters: InboxFilters, *, aft
     return InboxPage(tasks=[loaded[i] for i in wanted], next_cursor=next_cursor)
 
 
-def status_counts(dbsession: Session, agency_id: int, role: str = LEAD) -> dict[str, int]:
-    """Number of the agency's tasks in each status (one GROUP BY)."""
+def inbox_counts(dbsession: Session, agency_id: int, role: str = LEAD,
+                 today: dt.date | None = None) -> tuple[dict[str, int], int]:
+    """(number of the agency's tasks in each status, number of them overdue) in one statement: a
+    GROUP BY over the (agency, status, deadline, id) index. Only a task reported complete needs its
+    completion date (late if after the deadline), read by primary key for those rows alone."""
+    today = today or clock_today()
     if role == COORDINATING:
         tc = task_coordinators
-        query = select(tc.c.status, func.count()).where(tc.c.agency_id == agency_id).group_by(tc.c.status)
-        return dict(dbsession.execute(query).all())
-    query = select(Task.status, func.count()).where(Task.lead_agency_id == agency_id)
-    return dict(dbsession.execute(query.group_by(Task.status)).all())
+        agency, status, deadline, ident = tc.c.agency_id, tc.c.status, tc.c.deadline_in_force, tc.c.task_id
+    else:
+        agency, status, deadline, ident = Task.lead_agency_id, Task.status, Task.deadline_in_force, Task.id
+    done = aliased(Task)
+    completed_on = select(done.completed_on).where(done.id == ident).scalar_subquery()
+    overdue = case(
+        (and_(status.in_(OPEN_STATUSES), deadline < today), 1),
+        (and_(status == COMPLETION_REPORTED, completed_on > deadline), 1),
+        else_=0,
+    )
+    rows = dbsession.execute(select(status, func.count(), func.sum(overdue)).where(agency == agency_id).group_by(status))
+    counts: dict[str, int] = {}
+    late = 0
+    for code, count, overdue_here in rows:
+        counts[code] = count
+        if code != CANCELLED:
+            late += int(overdue_here or 0)
+    return counts, late
 
 
-def overdue_count(dbsession: Session, agency_id: int, role: str = LEAD, today: dt.date | None = None) -> int:
-    today = today or clock_today()
-    base, _deadline, _ident = _inbox_base(agency_id, InboxFilters(role=role, timeliness=OVERDUE), today)
-    return dbsession.scalar(select(func.count()).select_from(base.subquery()))
+def status_counts(dbsession: Session, agency_id: int, role: str = LEAD) -> dict[str, int]:
+    """Number of the agency's tasks in each status (one GROUP BY)."""
+    return inbox_counts(dbsession, agency_id, role)[0]
 
 
 def directive_issuers(dbsession: Session) -> list:

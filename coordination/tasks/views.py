@@ -321,7 +321,7 @@ def inbox(request):
         page = queries.inbox_page(request.dbsession, user.agency_id, filters, after=request.GET.get("after"))
     except queries.BadCursor:
         page = queries.inbox_page(request.dbsession, user.agency_id, filters)
-    counts = queries.status_counts(request.dbsession, user.agency_id, filters.role)
+    counts, overdue = queries.inbox_counts(request.dbsession, user.agency_id, filters.role)
     issuers = queries.directive_issuers(request.dbsession)
     return {
         "page_title": request.translate(_("Nhiệm vụ của cơ quan")),
@@ -330,7 +330,7 @@ def inbox(request):
         "filter_errors": fields,
         "page": page,
         "counts": counts,
-        "overdue": queries.overdue_count(request.dbsession, user.agency_id, filters.role),
+        "overdue": overdue,
         "issuers": issuers,
         "status_labels": STATUS_LABELS,
         "timeliness_labels": TIMELINESS_LABELS,

@@ -1,0 +1,104 @@
+"""The inbox's reads (``tasks.queries``): what they return and how many statements they take."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import event
+
+from coordination.tasks.models import (
+    ACKNOWLEDGED, CANCELLED, COMPLETED, COMPLETION_REPORTED, IN_PROGRESS, OVERDUE, RETURNED, TASK_STATUSES,
+)
+from coordination.tasks.queries import COORDINATING, LEAD, InboxFilters, classify, inbox_counts, inbox_page
+
+from . import factories
+
+TODAY = dt.date(2025, 6, 1)
+
+
+class Statements:
+    def __init__(self, dbsession):
+        self.connection = dbsession.connection()
+        self.seen: list[str] = []
+
+    def __enter__(self):
+        event.listen(self.connection, "before_cursor_execute", self.count)
+        return self.seen
+
+    def __exit__(self, *exc):
+        event.remove(self.connection, "before_cursor_execute", self.count)
+
+    def count(self, conn, cursor, statement, parameters, context, executemany):
+        if not statement.startswith(("SAVEPOINT", "RELEASE")):
+            self.seen.append(statement)
+
+
+@pytest.fixture
+def mixed(dbsession, demo):
+    """Tasks led by SLDTBXH with STC coordinating, in every status and on both sides of today,
+    including one reported complete after its deadline (overdue until accepted) and a cancelled
+    one whose deadline has passed (never overdue)."""
+    directive = factories.directive(dbsession)
+    cases = [
+        (ACKNOWLEDGED, dt.date(2025, 5, 1), None),          # overdue
+        (IN_PROGRESS, dt.date(2025, 7, 1), None),           # within
+        (RETURNED, dt.date(2025, 5, 31), None),             # overdue
+        (COMPLETION_REPORTED, dt.date(2025, 5, 10), dt.date(2025, 5, 20)),  # reported late: overdue
+        (COMPLETION_REPORTED, dt.date(2025, 5, 10), dt.date(2025, 5, 9)),   # reported in time
+        (COMPLETED, dt.date(2025, 5, 10), dt.date(2025, 5, 30)),            # completed late, not overdue
+        (CANCELLED, dt.date(2025, 4, 1), None),             # cancelled: never overdue
+        ("assigned", None, None),                           # ongoing
+        ("assigned", dt.date(2025, 5, 2), None),            # overdue
+    ]
+    tasks = []
+    for status, deadline, completed_on in cases:
+        task = factories.task(dbsession, directive_obj=directive, deadline=deadline)
+        task.status, task.completed_on = status, completed_on
+        tasks.append(task)
+    dbsession.flush()  # copies status and deadline onto the coordinator rows
+    return tasks
+
+
+@pytest.mark.parametrize("role,agency", [(LEAD, "SLDTBXH"), (COORDINATING, "STC")])
+def test_inbox_counts_match_the_statuses_and_the_classification_in_one_statement(dbsession, mixed, role, agency):
+    agency_id = factories.agency(dbsession, agency).id
+    with Statements(dbsession) as seen:
+        counts, overdue = inbox_counts(dbsession, agency_id, role, TODAY)
+    assert len(seen) == 1
+    expected = {s: sum(1 for t in mixed if t.status == s) for s in TASK_STATUSES}
+    assert counts == {s: n for s, n in expected.items() if n}
+    expected_overdue = sum(1 for t in mixed if t.status != CANCELLED
+                           and classify(t.status, t.deadline_in_force, t.completed_on, TODAY) == OVERDUE)
+    assert overdue == expected_overdue == 4
+
+
+def test_an_agency_with_nothing_has_no_counts(dbsession, mixed):
+    assert inbox_counts(dbsession, factories.agency(dbsession, "SYT").id, LEAD, TODAY) == ({}, 0)
+
+
+@pytest.mark.parametrize("role,agency", [(LEAD, "SLDTBXH"), (COORDINATING, "STC")])
+def test_a_page_reads_its_keys_in_one_statement_dated_first_then_ongoing(dbsession, demo, role, agency):
+    directive = factories.directive(dbsession)
+    ongoing = [factories.task(dbsession, directive_obj=directive, deadline=None) for _ in range(3)]
+    dated = [factories.task(dbsession, directive_obj=directive, deadline=dt.date(2025, 9, 1) - dt.timedelta(days=i))
+             for i in range(4)]
+    agency_id = factories.agency(dbsession, agency).id
+    expected = [t.id for t in sorted(dated, key=lambda t: (t.deadline_in_force, t.id))] + [t.id for t in ongoing]
+
+    with Statements(dbsession) as seen:
+        first = inbox_page(dbsession, agency_id, InboxFilters(role=role), limit=5, today=TODAY)
+    assert len(seen) == 2  # the keys, then the tasks by id
+    assert [t.id for t in first.tasks] == expected[:5]
+    assert first.next_cursor == f"none.{expected[4]}"
+
+    second = inbox_page(dbsession, agency_id, InboxFilters(role=role), after=first.next_cursor, limit=5, today=TODAY)
+    assert [t.id for t in second.tasks] == expected[5:] and second.next_cursor is None
+
+    # a page that ends among the dated tasks: its cursor is a dated key and the next page goes on from there
+    short = inbox_page(dbsession, agency_id, InboxFilters(role=role), limit=2, today=TODAY)
+    assert [t.id for t in short.tasks] == expected[:2]
+    rest = inbox_page(dbsession, agency_id, InboxFilters(role=role), after=short.next_cursor, limit=10, today=TODAY)
+    assert [t.id for t in rest.tasks] == expected[2:]
+
+    # a date range leaves the ongoing tasks out
+    ranged = inbox_page(dbsession, agency_id, InboxFilters(role=role, due_after=dt.date(2025, 8, 30)), today=TODAY)
+    assert [t.id for t in ranged.tasks] == expected[1:4]
