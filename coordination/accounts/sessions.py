@@ -17,7 +17,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from ..clock import now
@@ -40,11 +40,14 @@ def hash_token(token: str) -> str:
 class SessionRules:
     """How long a session lives. Settings (minutes): ``session.idle_minutes`` (default 480, a working
     day without a click), ``session.absolute_minutes`` (default 1440: log in again every day),
-    ``session.touch_minutes`` (default 5: how often ``last_seen_at`` is written)."""
+    ``session.touch_minutes`` (default 5: how often ``last_seen_at`` is written); and
+    ``session.keep_days`` (default 90): how long an ended or expired session stays on record (who
+    signed in from where, and why it ended) before the nightly purge deletes it."""
 
     idle: dt.timedelta = dt.timedelta(hours=8)
     absolute: dt.timedelta = dt.timedelta(hours=24)
     touch: dt.timedelta = dt.timedelta(minutes=5)
+    keep: dt.timedelta = dt.timedelta(days=90)
 
     @classmethod
     def from_settings(cls, settings) -> SessionRules:
@@ -58,6 +61,7 @@ class SessionRules:
             idle=minutes("session.idle_minutes", 480, 1),
             absolute=minutes("session.absolute_minutes", 1440, 1),
             touch=minutes("session.touch_minutes", 5, 0),
+            keep=dt.timedelta(days=_at_least(settings.get("session.keep_days", 90), 1, "session.keep_days")),
         )
 
     def alive(self, at: dt.datetime) -> tuple:
@@ -67,6 +71,13 @@ class SessionRules:
             UserSession.last_seen_at > at - self.idle,
             UserSession.created_at > at - self.absolute,
         )
+
+
+def _at_least(value, least: int, key: str) -> int:
+    number = int(value)
+    if number < least:
+        raise ValueError(f"{key} must be at least {least}")
+    return number
 
 
 def start(dbsession: Session, user: User, *, user_agent: str | None, address: str | None) -> str:
@@ -137,6 +148,21 @@ def live_counts(dbsession: Session, rules: SessionRules) -> dict[int, int]:
         select(UserSession.user_id, func.count()).where(*rules.alive(now())).group_by(UserSession.user_id)
     )
     return dict(rows.all())
+
+
+def purge(dbsession: Session, rules: SessionRules, at: dt.datetime | None = None) -> int:
+    """Delete the sessions that ended, or expired, more than ``rules.keep`` before ``at``; a live
+    session is never touched. Returns how many rows went. Run nightly by the scheduler
+    (``coordination purge-sessions`` once)."""
+    before = (at or now()) - rules.keep
+    result = dbsession.execute(
+        delete(UserSession)
+        .where(or_(UserSession.ended_at < before,
+                   UserSession.last_seen_at < before - rules.idle,
+                   UserSession.created_at < before - rules.absolute))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 # -- telling one browser from another on the sessions page ---------------------

@@ -101,6 +101,13 @@ def cmd_outbox(env, args) -> int:
     return 0
 
 
+def cmd_purge_sessions(env, args) -> int:
+    from .jobs import purge_sessions_once
+
+    _clock(args)
+    print(f"purge-sessions: {purge_sessions_once(_runtime(env))} ended or expired sessions deleted")
+    return 0
+
 
 def add_subcommands(sub) -> None:
     now_help = "run as if it were this time, e.g. 2026-12-14T08:00 (Vietnam time)"
@@ -123,6 +130,9 @@ def add_subcommands(sub) -> None:
     p.add_argument("--month", help="YYYY-MM")
     p.add_argument("--now", help=now_help)
     p.set_defaults(func=cmd_monthly_report)
+    p = sub.add_parser("purge-sessions", help="delete sign-in sessions ended or expired over session.keep_days ago, once")
+    p.add_argument("--now", help=now_help)
+    p.set_defaults(func=cmd_purge_sessions)
     p = sub.add_parser("outbox", help="list the outbox: counts per state and the latest messages")
     p.add_argument("--status", action="append", choices=["held", "pending", "sending", "sent", "failed", "cancelled", "digested"],
                    help="only these states (repeatable; default pending, sent, failed)")

@@ -10,6 +10,7 @@ ids, each on a cron expression from the .ini (``scheduler.<job id>``; empty or `
     daily_digest    15 7 * * *    daily digests of users who chose one
     agency_digest   30 7 * * 1    weekly agency digest (Monday 07:30)
     monthly_report  0 7 1 * *     monthly consolidated report to the leadership
+    purge_sessions  45 2 * * *    delete sign-in sessions ended or expired over ``session.keep_days`` ago
 
 ``coalesce`` and ``max_instances=1`` with ``misfire_grace_time`` (an hour) make a scheduler that
 was down run a missed job once on restart, not once per missed time. A stored job whose schedule
@@ -59,6 +60,7 @@ JOBS = (
     JobSpec("daily_digest", "15 7 * * *", "coordination.reminders.jobs:daily_digest_job", "users' daily digests"),
     JobSpec("agency_digest", "30 7 * * 1", "coordination.reminders.jobs:agency_digest_job", "weekly agency digest"),
     JobSpec("monthly_report", "0 7 1 * *", "coordination.reminders.jobs:monthly_report_job", "monthly report"),
+    JobSpec("purge_sessions", "45 2 * * *", "coordination.reminders.jobs:purge_sessions_job", "old sign-in sessions purged"),
 )
 
 
@@ -124,6 +126,13 @@ def monthly_report_once(rt: Runtime, at: dt.datetime | None = None, month: dt.da
         return monthly.queue_monthly_report(session, rt.settings, at=at, month=month)
 
 
+def purge_sessions_once(rt: Runtime, at: dt.datetime | None = None) -> int:
+    from ..accounts import sessions
+
+    with write_transaction(rt.engine) as session:
+        return sessions.purge(session, sessions.SessionRules.from_settings(rt.settings), at=at)
+
+
 # -- the functions APScheduler calls (by textual reference) -----------------------------------
 
 
@@ -149,6 +158,10 @@ def agency_digest_job() -> None:
 
 def monthly_report_job() -> None:
     monthly_report_once(runtime())
+
+
+def purge_sessions_job() -> None:
+    log.info("purge_sessions: %d old sessions deleted", purge_sessions_once(runtime()))
 
 
 # -- the scheduler ------------------------------------------------------------------------------

@@ -229,6 +229,40 @@ def test_session_limits_come_from_the_settings():
         user_sessions.SessionRules.from_settings({"session.idle_minutes": "0"})
 
 
+def test_the_purge_deletes_only_sessions_ended_or_expired_longer_ago_than_kept(dbsession, demo):
+    rules = user_sessions.SessionRules(keep=dt.timedelta(days=90))
+    purge_at = dt.datetime(2026, 11, 24, 2, 45, tzinfo=clock.LOCAL_TZ)
+    user = dbsession.scalar(select(User).where(User.login == "chuyenvien"))
+
+    def session(name, *, created_days, seen_days=None, ended_days=None):
+        row = UserSession(user_id=user.id, token_hash=hashlib.sha256(name.encode()).hexdigest(),
+                          created_at=purge_at - dt.timedelta(days=created_days),
+                          last_seen_at=purge_at - dt.timedelta(days=created_days if seen_days is None else seen_days),
+                          ended_at=None if ended_days is None else purge_at - dt.timedelta(days=ended_days),
+                          end_reason=None if ended_days is None else user_sessions.LOGOUT, user_agent=name)
+        dbsession.add(row)
+        return name
+
+    kept = [
+        session("live", created_days=0),
+        session("logged out 89 days ago", created_days=89.5, ended_days=89),
+        session("idle since 89 days ago", created_days=89.5),  # expired 88 days 16 hours ago
+    ]
+    gone = [
+        session("used until 1 day ago, signed in 100 days ago", created_days=100, seen_days=1),  # expired 99 days ago
+        session("logged out 91 days ago", created_days=95, ended_days=91),
+        session("idle since 91 days ago", created_days=91),
+    ]
+    dbsession.flush()
+    assert user_sessions.purge(dbsession, rules, at=purge_at) == len(gone) == 3
+    left = dbsession.scalars(select(UserSession.user_agent).where(UserSession.user_id == user.id)).all()
+    assert sorted(left) == sorted(kept)
+    assert user_sessions.purge(dbsession, rules, at=purge_at) == 0
+    assert user_sessions.SessionRules.from_settings({"session.keep_days": "30"}).keep == dt.timedelta(days=30)
+    with pytest.raises(ValueError):
+        user_sessions.SessionRules.from_settings({"session.keep_days": "0"})
+
+
 def test_the_sessions_page_lists_the_users_browsers_and_ends_one(app, testapp, demo, dbsession):
     office, phone = browser(app, testapp, CHROME_WINDOWS), browser(app, testapp, FIREFOX_LINUX)
     login(office, "canbo.stc")

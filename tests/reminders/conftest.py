@@ -112,7 +112,7 @@ def live_url(backend, tmp_path_factory):
 
 
 # audit_events stay: they are immutable (a trigger refuses DELETE) and no reminder reads them
-_CLEAN = ("outbox_attempts", "outbox_attachments", "outbox_messages", "task_coordinators", "progress_reports",
+_CLEAN = ("user_sessions", "outbox_attempts", "outbox_attachments", "outbox_messages", "task_coordinators", "progress_reports",
           "tasks", "directive_tasks", "directives", "holidays", "apscheduler_jobs")
 
 

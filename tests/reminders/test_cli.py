@@ -45,3 +45,22 @@ def test_digest_monthly_report_and_occurrences_commands(live, tmp_path, capsys):
     with live.read() as session:
         kinds = sorted(session.scalars(select(OutboxMessage.kind)))
     assert kinds == ["agency_digest", "agency_digest", "monthly_report"]
+
+
+def test_purge_sessions_deletes_old_ended_sessions_in_its_own_transaction(live, tmp_path, capsys):
+    from coordination.accounts.models import User, UserSession
+
+    from .factories import at
+
+    with live.engine.begin() as connection:
+        user_id = connection.scalar(select(User.id).where(User.login == "chuyenvien"))
+        for name, signed_in, ended in (("old", "2026-08-01T08:00", "2026-08-01T09:00"),
+                                       ("recent", "2026-11-20T08:00", "2026-11-20T09:00")):
+            connection.execute(UserSession.__table__.insert().values(
+                user_id=user_id, token_hash=name * 8, created_at=at(signed_in), last_seen_at=at(ended),
+                ended_at=at(ended), end_reason="logout"))
+    ini = write_ini(tmp_path / "cli.ini", live.settings)
+    assert main(["-c", ini, "purge-sessions", "--now", "2026-11-25T02:45"]) == 0
+    assert "purge-sessions: 1 ended or expired sessions deleted" in capsys.readouterr().out
+    with live.engine.connect() as connection:
+        assert connection.scalars(select(UserSession.token_hash)).all() == ["recent" * 8]

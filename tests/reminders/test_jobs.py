@@ -22,7 +22,7 @@ from coordination.reminders.models import apscheduler_jobs
 from .conftest import free_port, write_ini
 from .factories import at
 
-ALL_JOBS = ["agency_digest", "daily_digest", "dispatch", "monthly_report", "occurrences", "sweep"]
+ALL_JOBS = ["agency_digest", "daily_digest", "dispatch", "monthly_report", "occurrences", "purge_sessions", "sweep"]
 
 
 def stored(live) -> dict:
@@ -39,7 +39,8 @@ def start_and_stop(live, settings):
 
 def test_the_jobs_and_their_schedules_come_from_the_settings():
     plan = jobs.job_plan({"scheduler.sweep": "5 * * * *", "scheduler.monthly_report": "off"})
-    assert sorted(plan) == ["agency_digest", "daily_digest", "dispatch", "occurrences", "sweep"]
+    assert sorted(plan) == ["agency_digest", "daily_digest", "dispatch", "occurrences", "purge_sessions", "sweep"]
+    assert plan["purge_sessions"][1] == "45 2 * * *"  # nightly
     assert plan["sweep"][1] == "5 * * * *"
     assert plan["agency_digest"][1] == "30 7 * * 1"   # Monday 07:30
     assert plan["dispatch"][1] == "* * * * *"
