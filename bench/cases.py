@@ -20,7 +20,6 @@ from coordination import clock
 from coordination.accounts.models import User
 from coordination.directives import queries as directive_queries
 from coordination.directives.models import Directive
-from coordination.organizations.models import Agency
 from coordination.tasks import queries, services
 from coordination.tasks.models import Task
 
@@ -38,10 +37,8 @@ def inbox_data(s, agency_id: int, after: str | None = None) -> int:
     """What the inbox page (coordination.tasks.views.inbox) asks the database for, and the
     attributes its template reads."""
     page = queries.inbox_page(s, agency_id, queries.InboxFilters(), after=after)
-    counts = queries.status_counts(s, agency_id, queries.LEAD)
-    overdue = queries.overdue_count(s, agency_id, queries.LEAD)
-    issuers = s.scalars(select(Agency).where(Agency.id.in_(select(Directive.issuer_id).distinct()))
-                        .order_by(Agency.name)).all()
+    counts, overdue = queries.inbox_counts(s, agency_id, queries.LEAD)
+    issuers = queries.directive_issuers(s)
     today = clock.today()
     for t in page.tasks:
         (t.directive.number_symbol, t.directive.issued_on, t.content, t.deadline_in_force, t.status,

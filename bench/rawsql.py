@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from coordination import clock
+from coordination.directives.drafting import ISSUER_KINDS
 from coordination.directives.search import words
 from coordination.tasks.models import OPEN_STATUSES
 
@@ -49,15 +50,16 @@ def inbox(ctx: Context, cur, agency_id: int, after: str | None) -> int:
         tail = " AND t.id > :ident" if after and day is None else ""
         rows += _run(ctx, cur, base + " AND t.deadline_in_force IS NULL" + tail + f" ORDER BY t.id LIMIT {51 - len(rows)}",
                      {"agency": agency_id, "ident": ident})
-    counts = _run(ctx, cur, "SELECT status, count(*) FROM tasks WHERE lead_agency_id = :agency GROUP BY status",
-                  {"agency": agency_id})
-    overdue = _run(ctx, cur, f"""SELECT count(*) FROM tasks WHERE lead_agency_id = :agency
-        AND ((status IN ({OPEN}) AND deadline_in_force < :today)
-             OR (status = 'completion_reported' AND completed_on > deadline_in_force))""",
-                   {"agency": agency_id, "today": _day(ctx, clock.today())})
-    issuers = _run(ctx, cur, "SELECT id, code, name, short_name FROM agencies WHERE id IN "
-                             "(SELECT DISTINCT issuer_id FROM directives) ORDER BY name")
-    return len(rows) + len(counts) + len(overdue) + len(issuers)
+    counts = _run(ctx, cur, f"""SELECT status, count(*), sum(CASE
+            WHEN status IN ({OPEN}) AND deadline_in_force < :today THEN 1
+            WHEN status = 'completion_reported' AND completed_on > deadline_in_force THEN 1 ELSE 0 END)
+        FROM tasks WHERE lead_agency_id = :agency GROUP BY status""",
+                  {"agency": agency_id, "today": _day(ctx, clock.today())})
+    issuers = _run(ctx, cur, f"""SELECT a.id, a.code, a.name, a.short_name FROM agencies a
+        JOIN agency_kinds k ON k.id = a.kind_id
+        WHERE k.code IN ({", ".join(f"'{code}'" for code in ISSUER_KINDS)})
+          AND EXISTS (SELECT 1 FROM directives d WHERE d.issuer_id = a.id) ORDER BY a.name""")
+    return len(rows) + len(counts) + len(issuers)
 
 
 def dashboard(ctx: Context, cur, issuer_id: int) -> int:
