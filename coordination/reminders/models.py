@@ -126,6 +126,34 @@ class Holiday(Base):
     working: Mapped[bool] = mapped_column(default=False)
 
 
+class SweepRun(Base):
+    """A completed deadline sweep, written in the sweep's own transaction (a rolled-back sweep
+    leaves none). The next sweep reads the latest one to know what it need not read again."""
+
+    __tablename__ = "sweep_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[dt.date]                      # the local day swept: every notice sent by then is queued
+    swept_at: Mapped[dt.datetime]             # the moment swept (``at``)
+    # what the notices were computed from besides the tasks (policy, calendar, recipients,
+    # sources): a sweep with another fingerprint reads everything again
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    window_start: Mapped[dt.date | None]      # first sending day read for every task (None: changes only)
+    items: Mapped[int] = mapped_column(default=0)
+    queued: Mapped[int] = mapped_column(default=0)
+
+
+class ReminderChange(Base):
+    """A task whose reminders may have changed since the last sweep: written by database triggers
+    on tasks, task_coordinators, task_occurrences and directives (migration 0009), whoever writes
+    them; taken (deleted) by the next sweep. No foreign key: a queue, emptied every hour."""
+
+    __tablename__ = "reminder_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int]
+
+
 # The sweep selects by deadline date first (see sweep.py): an index led by the date serves
 # ``deadline_in_force IN (...) AND status IN (...)`` without reading anything that is not due.
 Index("ix_tasks_deadline_status", Task.deadline_in_force, Task.status)
