@@ -164,3 +164,39 @@ def test_too_many_changes_are_read_by_a_full_sweep(dbsession, demo, monkeypatch)
     task(dbsession, deadline=FAR)
     task(dbsession, deadline=FAR, status=ASSIGNED)
     assert run_sweep(dbsession, {}, at=LATER).dates > 0
+
+
+class Meddler:
+    """A source that reads nothing but, while the sweep reads, has someone else move a deadline."""
+
+    name = "meddler"
+    move: tuple | None = None  # (engine, task id, new deadline)
+
+    def due_items(self, dbsession, deadlines):
+        if Meddler.move:
+            engine, task_id, day = Meddler.move
+            Meddler.move = None
+            with engine.begin() as other:
+                other.execute(text("UPDATE tasks SET deadline_in_force = :day WHERE id = :id"), {"day": day, "id": task_id})
+        return []
+
+    def still_due(self, dbsession, ids):
+        return {}
+
+
+def test_a_change_committed_while_a_sweep_reads_is_left_for_the_next_sweep(live, backend, monkeypatch):
+    if backend != "postgresql":
+        pytest.skip("SQLite has one writer at a time: nothing commits while a sweep holds the queue")
+    from coordination.reminders.sources import TaskSource
+
+    sources = [TaskSource(), Meddler()]
+    with live.session() as session:
+        moved = task(session, deadline=FAR).id
+    with live.session() as session:
+        run_sweep(session, live.settings, at=MONDAY, sources=sources)
+    monkeypatch.setattr(Meddler, "move", (live.engine, moved, D(2026, 12, 17)))
+    with live.session() as session:
+        racing = run_sweep(session, live.settings, at=LATER, sources=sources)
+    assert Meddler.move is None and racing.queued == 0  # the change came after the sweep had read
+    with live.session() as session:
+        assert run_sweep(session, live.settings, at=LATER, sources=sources).queued == 1
