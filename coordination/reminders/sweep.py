@@ -48,6 +48,8 @@ class SweepResult:
     today: dt.date
     skipped: str | None = None
     dates: int = 0          # deadline dates asked for
+    window_start: dt.date | None = None  # first sending day read for every task (runs.py)
+    changed: int = 0        # tasks changed since the last sweep, read over the whole window
     items: int = 0          # open items read (tasks, occurrences)
     notices: int = 0        # notices due (before recipients)
     queued: int = 0         # outbox rows written now (the rest were queued before)
@@ -88,6 +90,8 @@ def run_sweep(dbsession: Session, settings, *, at: dt.datetime | None = None, so
     whole = candidate_deadlines(today, policy, calendar)
     dates = whole if start is None else candidate_deadlines(today, policy, calendar, start)
     result.dates = len(dates)
+    result.window_start = start or today - dt.timedelta(days=policy.catch_up_days)
+    result.changed = len(changed) if start is not None else 0
 
     mark_read = time.perf_counter()
     items = _read(dbsession, sources, dates, None if start is None else whole, changed)
@@ -96,7 +100,7 @@ def run_sweep(dbsession: Session, settings, *, at: dt.datetime | None = None, so
 
     def record(queued: int) -> None:
         record_run(dbsession, today=today, at=at, mark=mark, items=result.items, queued=queued,
-                   start=start or today - dt.timedelta(days=policy.catch_up_days))
+                   start=result.window_start)
 
     due: list[tuple[DueItem, Notice]] = []
     # many items share a deadline: classify each (deadline, since, coordinating) once. A creation
