@@ -41,8 +41,11 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(30))
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"), index=True)
-    # an occurrence of a recurring task (the lifecycle's task_occurrences); no foreign key on purpose
+    # No foreign keys on the outbox's references (migration 0010; SQLite databases keep the ones
+    # 0004 made): on PostgreSQL each was a check per queued mail. Nothing they name is ever deleted,
+    # and every reader treats an id that finds nothing as gone.
+    task_id: Mapped[int | None] = mapped_column(index=True)
+    # an occurrence of a recurring task (the lifecycle's task_occurrences)
     occurrence_id: Mapped[int | None]
     threshold: Mapped[int | None]
     # a new-tasks notice announces the tasks of one directive for the recipient's agency: this many,
@@ -50,8 +53,8 @@ class OutboxMessage(Base):
     task_count: Mapped[int | None]
     # the deadline in force the notice was computed for: a later extension makes the row obsolete
     due_on: Mapped[dt.date | None]
-    recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    recipient_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    recipient_user_id: Mapped[int | None] = mapped_column(index=True)
+    recipient_agency_id: Mapped[int | None]
     to_address: Mapped[str] = mapped_column(String(254))
     to_name: Mapped[str] = mapped_column(String(300), default="")
     subject: Mapped[str | None] = mapped_column(String(500))
@@ -65,7 +68,7 @@ class OutboxMessage(Base):
     sent_at: Mapped[dt.datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
-    digest_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"))
+    digest_id: Mapped[int | None]
 
     attempt_log: Mapped[list[OutboxAttempt]] = relationship(
         back_populates="message", order_by="OutboxAttempt.id", cascade="all, delete-orphan"

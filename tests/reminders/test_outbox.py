@@ -82,3 +82,39 @@ def test_every_column_survives_the_batch_whether_shared_by_all_rows_or_not(dbses
     assert (c.next_attempt_at - a.next_attempt_at) == dt.timedelta(hours=1)
     assert (c.created_at - a.created_at) == dt.timedelta(hours=1)
     assert a.attempts == c.attempts == 0
+
+
+def test_on_postgresql_queueing_a_mail_checks_no_foreign_key(engine, backend):
+    """Migration 0010: a foreign key was a trigger call per queued mail (and a lock on the task)."""
+    from sqlalchemy import inspect
+
+    from coordination.migrate import SQLITE_ONLY_FOREIGN_KEYS
+
+    names = {fk["name"] for fk in inspect(engine).get_foreign_keys("outbox_messages")}
+    assert names == (set() if backend == "postgresql" else SQLITE_ONLY_FOREIGN_KEYS)
+
+
+def test_0010_goes_down_and_up_again_with_the_rows_kept(fresh_db_url, backend):
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from coordination.db import get_engine
+    from coordination.migrate import alembic_config, upgrade
+
+    upgrade(fresh_db_url)
+    engine = get_engine({"sqlalchemy.url": fresh_db_url})
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO outbox_messages (dedup_key, kind, to_address, to_name, status, attempts, next_attempt_at,"
+                " created_at) VALUES ('test:kept', 'daily_digest', 'a@example.gov.vn', '', 'pending', 0,"
+                " '2026-11-26 00:00:00', '2026-11-26 00:00:00')"))
+        command.downgrade(alembic_config(fresh_db_url), "0009")
+        assert len(inspect(engine).get_foreign_keys("outbox_messages")) == 4
+        upgrade(fresh_db_url)
+        expected = 0 if backend == "postgresql" else 4
+        assert len(inspect(engine).get_foreign_keys("outbox_messages")) == expected
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM outbox_messages")) == 1
+    finally:
+        engine.dispose()
