@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from .models import ReminderChange, SweepRun
@@ -41,10 +41,14 @@ def fingerprint(policy, calendar, directory, sources) -> str:
     return digest.hexdigest()
 
 
-def take_changes(dbsession: Session) -> set[int]:
-    """Empty the queue of changed tasks; their ids. Only rows committed before this statement are
-    taken: a change committed during the sweep stays for the next one."""
+def take_changes(dbsession: Session) -> set[int] | None:
+    """Empty the queue of changed tasks; their ids, or None if more than ``MAX_CHANGES`` (after a
+    bulk load: the sweep reads everything, and a million ids are not worth fetching). Only rows
+    committed before the DELETE are taken: a change committed during the sweep stays for the next."""
     table = ReminderChange.__table__
+    if dbsession.scalar(select(func.count()).select_from(table)) > MAX_CHANGES:
+        dbsession.execute(delete(table))
+        return None
     return set(dbsession.execute(delete(table).returning(table.c.task_id)).scalars())
 
 
@@ -53,9 +57,9 @@ def last_run(dbsession: Session) -> SweepRun | None:
 
 
 def window_start(previous: SweepRun | None, today: dt.date, catch_up_days: int, mark: str,
-                 changed: int) -> dt.date | None:
+                 changed: set[int] | None) -> dt.date | None:
     """The first sending day to read for every task: None for the whole catch-up window."""
-    if previous is None or previous.fingerprint != mark or changed > MAX_CHANGES:
+    if previous is None or previous.fingerprint != mark or changed is None or len(changed) > MAX_CHANGES:
         return None
     if previous.day > today or previous.day < today - dt.timedelta(days=catch_up_days):
         return None  # swept "in the future" (a clock set back) or too long ago: read everything

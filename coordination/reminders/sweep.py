@@ -86,12 +86,13 @@ def run_sweep(dbsession: Session, settings, *, at: dt.datetime | None = None, so
     sources = sources if sources is not None else load_sources(settings)
     directory = Directory(dbsession)
     mark = fingerprint(policy, calendar, directory, sources)
-    start = window_start(last_run(dbsession), today, policy.catch_up_days, mark, len(changed))
+    start = window_start(last_run(dbsession), today, policy.catch_up_days, mark, changed)
     whole = candidate_deadlines(today, policy, calendar)
     dates = whole if start is None else candidate_deadlines(today, policy, calendar, start)
     result.dates = len(dates)
     result.window_start = start or today - dt.timedelta(days=policy.catch_up_days)
-    result.changed = len(changed) if start is not None else 0
+    changed = changed if start is not None else set()
+    result.changed = len(changed)
 
     mark_read = time.perf_counter()
     items = _read(dbsession, sources, dates, None if start is None else whole, changed)

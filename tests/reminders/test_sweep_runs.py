@@ -164,6 +164,8 @@ def test_too_many_changes_are_read_by_a_full_sweep(dbsession, demo, monkeypatch)
     task(dbsession, deadline=FAR)
     task(dbsession, deadline=FAR, status=ASSIGNED)
     assert run_sweep(dbsession, {}, at=LATER).dates > 0
+    assert dbsession.scalar(select(func.count()).select_from(ReminderChange)) == 0  # taken all the same
+    assert run_sweep(dbsession, {}, at=LATER).dates == 0
 
 
 class Meddler:
