@@ -124,6 +124,9 @@ def run(engine, scale, provinces: list[org.Province]) -> dict[str, int]:
         insert_rows(s, NumberCounter.__table__, [
             {"register": copy.register(register), "year": year, "last_number": last}
             for copy in maps for register, year, last in counters if register.startswith(f"{home.issuer}/")])
+        # the copies come with the mails their source's sweeps queued, as if swept with it: the
+        # triggers' queue of changed tasks keeps the home province's entries only
+        s.execute(text("DELETE FROM reminder_changes WHERE task_id > :top"), {"top": offsets["tasks"]})
         if engine.dialect.name == "postgresql":
             for table in ID_TABLES:
                 s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

@@ -32,7 +32,8 @@ def measure(ctx: Context, reps: int, at: dt.datetime = FIRST_OF_DAY, name: str =
     policy = ReminderPolicy()
     today = at.date()
     with ctx.session() as s:
-        dates = sorted(candidate_deadlines(today, policy, load_calendar(s, today, today)))
+        calendar = load_calendar(s, today, today)
+        dates = sorted(candidate_deadlines(today, policy, calendar))
     captured: dict = {}
 
     def app():
@@ -47,6 +48,9 @@ def measure(ctx: Context, reps: int, at: dt.datetime = FIRST_OF_DAY, name: str =
                                         {"first": first}).mappings().all()
                     captured["rows"] = [dict(row) for row in rows]
                     captured["result"] = result
+                    # what the app read: a later sweep reads the sending days since the last
+                    # recorded sweep and the changed tasks only (coordination.reminders.runs)
+                    captured["dates"] = sorted(candidate_deadlines(today, policy, calendar, result.window_start))
             finally:
                 session.close()
                 transaction.rollback()
@@ -55,7 +59,7 @@ def measure(ctx: Context, reps: int, at: dt.datetime = FIRST_OF_DAY, name: str =
         conn = ctx.raw()
         try:
             cur = conn.cursor()
-            _raw_sweep(ctx, cur, dates, captured["rows"])
+            _raw_sweep(ctx, cur, captured["dates"], captured["rows"], changed=captured["result"].changed > 0)
             conn.rollback()
         finally:
             conn.close()
@@ -80,8 +84,15 @@ def measure(ctx: Context, reps: int, at: dt.datetime = FIRST_OF_DAY, name: str =
     )
 
 
-def _raw_sweep(ctx: Context, cur, dates, rows: list[dict]) -> None:
-    if ctx.dialect == "postgresql":
+def _raw_sweep(ctx: Context, cur, dates, rows: list[dict], changed: bool = False) -> None:
+    if changed:  # the tasks changed since the last sweep, over the whole window (as the app)
+        ids = [row[0] for row in _run(ctx, cur, "DELETE FROM reminder_changes RETURNING task_id")]
+        _run(ctx, cur, f"""SELECT t.id, t.deadline_in_force, t.lead_agency_id, t.directive_id, t.created_at FROM tasks t
+            WHERE t.id IN (SELECT value FROM json_each(:ids)) AND t.status IN ({OPEN}) AND t.rrule IS NULL"""
+             if ctx.dialect == "sqlite" else f"""SELECT t.id, t.deadline_in_force, t.lead_agency_id, t.directive_id,
+            t.created_at FROM tasks t WHERE t.id = ANY(:ids) AND t.status IN ({OPEN}) AND t.rrule IS NULL""",
+             {"ids": json.dumps(ids) if ctx.dialect == "sqlite" else ids})
+    if dates and ctx.dialect == "postgresql":
         due = _run(ctx, cur, f"""SELECT due.* FROM unnest(CAST(:dates AS date[])) AS wanted(day) CROSS JOIN LATERAL
             (SELECT t.id, t.deadline_in_force, t.lead_agency_id, t.directive_id, t.created_at FROM tasks t
              WHERE t.deadline_in_force = wanted.day AND t.status IN ({OPEN}) AND t.rrule IS NULL OFFSET 0) due""",
@@ -91,7 +102,7 @@ def _raw_sweep(ctx: Context, cur, dates, rows: list[dict]) -> None:
         _run(ctx, cur, f"""SELECT o.id, o.task_id, o.due_on, t.lead_agency_id, t.directive_id, o.created_at
             FROM task_occurrences o JOIN tasks t ON t.id = o.task_id
             WHERE o.due_on = ANY(CAST(:dates AS date[])) AND o.status = 'open' AND t.status IN ({OPEN})""", {"dates": dates})
-    else:
+    elif dates:
         marks = ", ".join("?" for _ in dates)
         days = [d.isoformat() for d in dates]
         cur.execute(f"""SELECT t.id, t.deadline_in_force, t.lead_agency_id, t.directive_id, t.created_at FROM tasks t

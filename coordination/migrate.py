@@ -17,12 +17,21 @@ def alembic_config(url: str, connection=None) -> Config:
     return cfg
 
 
+# the outbox's foreign keys that 0010 drops on PostgreSQL only (SQLite keeps them: see 0010)
+SQLITE_ONLY_FOREIGN_KEYS = frozenset({
+    "fk_outbox_messages_task_id_tasks", "fk_outbox_messages_recipient_user_id_users",
+    "fk_outbox_messages_recipient_agency_id_agencies", "fk_outbox_messages_digest_id_outbox_messages",
+})
+
+
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Leave out of Alembic's model comparison what migrations make with raw SQL and the models do
     not declare: the search index objects of directives (FTS5 tables on SQLite, a GIN expression
-    index on PostgreSQL)."""
+    index on PostgreSQL), and the outbox's foreign keys that only SQLite databases keep."""
     from .directives.search import SEARCH_OBJECTS
 
+    if type_ == "foreign_key_constraint" and name in SQLITE_ONLY_FOREIGN_KEYS:
+        return False
     return name not in SEARCH_OBJECTS
 
 

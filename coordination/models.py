@@ -30,4 +30,6 @@ from .tasks.models import (  # noqa: F401
     TargetValue,
 )
 from .reports.models import FiguresSnapshot, StoredReport  # noqa: F401
-from .reminders.models import Holiday, OutboxAttachment, OutboxAttempt, OutboxMessage  # noqa: F401
+from .reminders.models import (  # noqa: F401
+    Holiday, OutboxAttachment, OutboxAttempt, OutboxMessage, ReminderChange, SweepRun,
+)

@@ -41,8 +41,11 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(30))
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"), index=True)
-    # an occurrence of a recurring task (the lifecycle's task_occurrences); no foreign key on purpose
+    # No foreign keys on the outbox's references (migration 0010; SQLite databases keep the ones
+    # 0004 made): on PostgreSQL each was a check per queued mail. Nothing they name is ever deleted,
+    # and every reader treats an id that finds nothing as gone.
+    task_id: Mapped[int | None] = mapped_column(index=True)
+    # an occurrence of a recurring task (the lifecycle's task_occurrences)
     occurrence_id: Mapped[int | None]
     threshold: Mapped[int | None]
     # a new-tasks notice announces the tasks of one directive for the recipient's agency: this many,
@@ -50,8 +53,8 @@ class OutboxMessage(Base):
     task_count: Mapped[int | None]
     # the deadline in force the notice was computed for: a later extension makes the row obsolete
     due_on: Mapped[dt.date | None]
-    recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    recipient_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    recipient_user_id: Mapped[int | None] = mapped_column(index=True)
+    recipient_agency_id: Mapped[int | None]
     to_address: Mapped[str] = mapped_column(String(254))
     to_name: Mapped[str] = mapped_column(String(300), default="")
     subject: Mapped[str | None] = mapped_column(String(500))
@@ -65,7 +68,7 @@ class OutboxMessage(Base):
     sent_at: Mapped[dt.datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
-    digest_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"))
+    digest_id: Mapped[int | None]
 
     attempt_log: Mapped[list[OutboxAttempt]] = relationship(
         back_populates="message", order_by="OutboxAttempt.id", cascade="all, delete-orphan"
@@ -124,6 +127,34 @@ class Holiday(Base):
     day: Mapped[dt.date] = mapped_column(unique=True)
     name: Mapped[str] = mapped_column(String(200))
     working: Mapped[bool] = mapped_column(default=False)
+
+
+class SweepRun(Base):
+    """A completed deadline sweep, written in the sweep's own transaction (a rolled-back sweep
+    leaves none). The next sweep reads the latest one to know what it need not read again."""
+
+    __tablename__ = "sweep_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[dt.date]                      # the local day swept: every notice sent by then is queued
+    swept_at: Mapped[dt.datetime]             # the moment swept (``at``)
+    # what the notices were computed from besides the tasks (policy, calendar, recipients,
+    # sources): a sweep with another fingerprint reads everything again
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    window_start: Mapped[dt.date | None]      # first sending day read for every task (None: changes only)
+    items: Mapped[int] = mapped_column(default=0)
+    queued: Mapped[int] = mapped_column(default=0)
+
+
+class ReminderChange(Base):
+    """A task whose reminders may have changed since the last sweep: written by database triggers
+    on tasks, task_coordinators, task_occurrences and directives (migration 0009), whoever writes
+    them; taken (deleted) by the next sweep. No foreign key: a queue, emptied every hour."""
+
+    __tablename__ = "reminder_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int]
 
 
 # The sweep selects by deadline date first (see sweep.py): an index led by the date serves

@@ -10,8 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 
-from sqlalchemy import String, any_, cast, func, literal, select, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from ..clock import now
@@ -68,66 +67,60 @@ _PG_TYPES = {
     "to_address": "varchar", "to_name": "varchar", "subject": "varchar", "body_text": "text", "body_html": "text",
     "status": "varchar", "attempts": "integer", "next_attempt_at": "timestamptz", "created_at": "timestamptz",
 }
-_PG_INSERT = text(
-    f"INSERT INTO {OutboxMessage.__tablename__} ({', '.join(_COLUMNS)}) "
-    f"SELECT {', '.join(_COLUMNS)} FROM json_to_recordset(CAST(:rows AS json)) "
-    f"AS r({', '.join(f'{name} {_PG_TYPES[name]}' for name in _COLUMNS)}) "
-    "ON CONFLICT (dedup_key) DO NOTHING RETURNING id, kind"
-)
+_PG_BATCH = 5000
 
 
-_DATE_COLUMNS = ("due_on", "next_attempt_at", "created_at")
+def _pg_insert(varying: tuple[str, ...]):
+    """INSERT ... SELECT of the ``varying`` columns from a JSON array; every other column is one
+    parameter (``:c_<name>``) shared by all the rows."""
+    values = ", ".join(name if name in varying else f"CAST(:c_{name} AS {_PG_TYPES[name]})" for name in _COLUMNS)
+    record = ", ".join(f"{name} {_PG_TYPES[name]}" for name in varying)
+    return text(
+        f"INSERT INTO {OutboxMessage.__tablename__} ({', '.join(_COLUMNS)}) "
+        f"SELECT {values} FROM json_to_recordset(CAST(:rows AS json)) AS r({record}) "
+        "ON CONFLICT (dedup_key) DO NOTHING RETURNING id, kind"
+    )
+
+
+def _as_text(value, cache: dict):
+    if not isinstance(value, dt.date):
+        return value
+    if value not in cache:  # the same few dates and times recur in every row of a sweep
+        cache[value] = (value.astimezone(dt.timezone.utc) if isinstance(value, dt.datetime) else value).isoformat()
+    return cache[value]
 
 
 def _enqueue_postgresql(dbsession: Session, rows: list[dict]) -> list:
     """One statement per 5000 rows, passed as one JSON document: building and parsing a multi-row
-    VALUES list (or one array per column) of thousands of rows costs more than the insert itself."""
-    text_of: dict = {}  # the same few dates and times recur in every row of a sweep
+    VALUES list (or one array per column) of thousands of rows costs more than the insert itself.
 
-    def as_text(value):
-        if value is None:
-            return None
-        if value not in text_of:
-            utc = value.astimezone(dt.timezone.utc) if isinstance(value, dt.datetime) else value
-            text_of[value] = utc.isoformat()
-        return text_of[value]
-
-    for row in rows:
-        for name in _DATE_COLUMNS:
-            row[name] = as_text(row[name])
+    A column with one value in every row of the batch (a sweep's times, attempts, the empty
+    bodies of reminders) is sent once, not once per row: it was half of the JSON to build and parse.
+    """
     written = []
-    for start in range(0, len(rows), 5000):
-        payload = json.dumps(rows[start:start + 5000], ensure_ascii=False)
-        written.extend(dbsession.execute(_PG_INSERT, {"rows": payload}).all())
+    cache: dict = {}
+    for start in range(0, len(rows), _PG_BATCH):
+        batch = rows[start:start + _PG_BATCH]
+        first = batch[0]
+        varying = tuple(name for name in _COLUMNS if name == "dedup_key" or any(row[name] != first[name] for row in batch))
+        params = {f"c_{name}": first[name] for name in _COLUMNS if name not in varying}
+        params["rows"] = json.dumps(
+            [{name: _as_text(row[name], cache) for name in varying} for row in batch], ensure_ascii=False
+        )
+        written.extend(dbsession.execute(_pg_insert(varying), params).all())
     return written
-
-
-def _queued_keys(dbsession: Session, keys: list[str]) -> set[str]:
-    column = OutboxMessage.__table__.c.dedup_key
-    postgresql = dbsession.get_bind().dialect.name == "postgresql"
-    found: set[str] = set()
-    for start in range(0, len(keys), 5000):
-        chunk = keys[start:start + 5000]
-        condition = column == any_(cast(literal(chunk, ARRAY(String)), ARRAY(String))) if postgresql else column.in_(chunk)
-        found.update(dbsession.execute(select(column).where(condition)).scalars())
-    return found
 
 
 def enqueue(dbsession: Session, rows: Iterable[dict]) -> list:
     """Queue ``rows`` (from ``message_row``) in the caller's transaction; return the rows written
     (each with ``id`` and ``kind``).
 
-    A row whose ``dedup_key`` is already queued (in any state) is skipped, also when another
-    transaction queues the same key at the same moment (the unique index decides; PostgreSQL makes
-    the second writer wait for the first and then skip).
+    A row whose ``dedup_key`` is already queued (in any state), or comes twice in ``rows``, is
+    skipped, also when another transaction queues the same key at the same moment: the unique index
+    decides (``ON CONFLICT DO NOTHING``; PostgreSQL makes the second writer wait for the first and
+    then skip). No separate read of the keys first: the sweep only offers rows that are likely new.
     """
     rows = [{key: row[key] for key in _COLUMNS} for row in rows]
-    if not rows:
-        return []
-    # most sweeps of a day find their mails queued by the first: a read of the unique index is
-    # much cheaper than thousands of inserts that end in a conflict (which still decides races)
-    queued = _queued_keys(dbsession, [row["dedup_key"] for row in rows])
-    rows = [row for row in rows if row["dedup_key"] not in queued]
     if not rows:
         return []
     if dbsession.get_bind().dialect.name == "postgresql":

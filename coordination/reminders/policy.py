@@ -234,13 +234,19 @@ def _days_sent_within(start: dt.date, end: dt.date, shift) -> list[dt.date]:
     return days
 
 
-def candidate_deadlines(today: dt.date, policy: ReminderPolicy, calendar: WorkingCalendar) -> set[dt.date]:
+def candidate_deadlines(today: dt.date, policy: ReminderPolicy, calendar: WorkingCalendar,
+                        start: dt.date | None = None) -> set[dt.date]:
     """Every deadline that may have a notice due today: what the sweep asks the database for.
 
     A superset of the deadlines for which ``notices_due`` returns something (the sweep then
     classifies each task exactly). Its size depends on the policy, not on the number of tasks.
+    With ``start`` (a day within the catch-up window), only the deadlines of notices sent from
+    ``start`` to ``today``: the days before were swept already.
     """
-    start = _day(today, -policy.catch_up_days)
+    window = _day(today, -policy.catch_up_days)
+    start = window if start is None else max(start, window)
+    if start > today:
+        return set()
     dates: set[dt.date] = set()
     before = (*policy.before_days, 0)
     for scheduled in _days_sent_within(start, today, calendar.previous_working):

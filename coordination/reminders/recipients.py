@@ -6,6 +6,7 @@ deciding the recipients of thousands of notices costs no query per notice.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -58,6 +59,17 @@ class Directory:
         for row in agencies:
             if row.parent_id is not None:
                 self._children[row.parent_id].append(row.id)
+        self._rows = (users, sorted((user_id, sorted(found)) for user_id, found in roles.items()), agencies)
+
+    def fingerprint(self) -> str:
+        """A digest of who can receive what (people, roles, agencies and their mailboxes; not the
+        digest preference, which changes how a mail waits, not whether it is queued)."""
+        users, roles, agencies = self._rows
+        digest = hashlib.sha256()
+        digest.update(repr([(row[0], row[1], row[2], row[3]) for row in users]).encode("utf-8"))
+        digest.update(repr(roles).encode("utf-8"))
+        digest.update(repr(sorted(tuple(row) for row in agencies)).encode("utf-8"))
+        return digest.hexdigest()
 
     def agency_name(self, agency_id: int) -> str:
         row = self._agencies.get(agency_id)

@@ -50,6 +50,13 @@ class DueItem:
     since: dt.date | None = None  # no reminder scheduled before this day is caught up (creation)
 
 
+def _among(dbsession: Session, column, values: list, type_):
+    """``column IN values``; on PostgreSQL one array parameter, not thousands of bound values."""
+    if dbsession.get_bind().dialect.name == "postgresql":
+        return column == any_(cast(literal(values, ARRAY(type_)), ARRAY(type_)))
+    return column.in_(values)
+
+
 def _chunks(values: list, size: int = _CHUNK):
     for start in range(0, len(values), size):
         yield values[start:start + size]
@@ -108,17 +115,30 @@ class TaskSource:
     def due_items(self, dbsession: Session, deadlines: Collection[dt.date]) -> Iterator[DueItem]:
         """Open tasks whose deadline in force is one of ``deadlines``; reads nothing else."""
         for dates in _chunks(sorted(deadlines)):
-            rows = self._rows(dbsession, dates)
-            if not rows:
-                continue
-            coordinators: dict[int, list[int]] = defaultdict(list)
-            for task_id, agency_id in dbsession.execute(self._coordinators(dbsession, [row[0] for row in rows])):
-                coordinators[task_id].append(agency_id)
-            for task_id, deadline, lead_id, directive_id, created_on in rows:
-                if isinstance(created_on, str):  # SQLite's date() returns text
-                    created_on = dt.date.fromisoformat(created_on)
-                yield DueItem("task", task_id, task_id, deadline, lead_id, directive_id,
-                              tuple(coordinators.get(task_id, ())), created_on)
+            yield from self._items(dbsession, self._rows(dbsession, dates))
+
+    def due_items_of(self, dbsession: Session, deadlines: Collection[dt.date], task_ids: Collection[int]) -> Iterator[DueItem]:
+        """As ``due_items``, of the tasks ``task_ids`` only (those changed since the last sweep)."""
+        wanted = sorted(deadlines)
+        for ids in _chunks(sorted(set(task_ids))):
+            rows = dbsession.execute(
+                select(*self._columns(dbsession.get_bind().dialect.name))
+                .where(_among(dbsession, Task.id, ids, Integer), _among(dbsession, Task.deadline_in_force, wanted, Date),
+                       self._open()).order_by(Task.id)
+            ).all()
+            yield from self._items(dbsession, rows)
+
+    def _items(self, dbsession: Session, rows) -> Iterator[DueItem]:
+        if not rows:
+            return
+        coordinators: dict[int, list[int]] = defaultdict(list)
+        for task_id, agency_id in dbsession.execute(self._coordinators(dbsession, [row[0] for row in rows])):
+            coordinators[task_id].append(agency_id)
+        for task_id, deadline, lead_id, directive_id, created_on in rows:
+            if isinstance(created_on, str):  # SQLite's date() returns text
+                created_on = dt.date.fromisoformat(created_on)
+            yield DueItem("task", task_id, task_id, deadline, lead_id, directive_id,
+                          tuple(coordinators.get(task_id, ())), created_on)
 
     def still_due(self, dbsession: Session, ids: Collection[int]) -> dict[int, dt.date | None]:
         """For the ids still open: their deadline in force now (absent ids are done or gone)."""
@@ -144,27 +164,37 @@ class OccurrenceSource:
     def due_items(self, dbsession: Session, deadlines: Collection[dt.date]) -> Iterator[DueItem]:
         """Open occurrences of open tasks due on one of ``deadlines``; reads nothing else."""
         for dates in _chunks(sorted(deadlines)):
-            rows = dbsession.execute(
-                select(TaskOccurrence.id, TaskOccurrence.task_id, TaskOccurrence.due_on, Task.lead_agency_id,
-                       Task.directive_id, TaskOccurrence.created_at)
-                .join(Task, Task.id == TaskOccurrence.task_id)
-                .where(TaskOccurrence.due_on.in_(dates), self._open())
-                .order_by(TaskOccurrence.id)
-            ).all()
-            if not rows:
-                continue
-            coordinators: dict[int, list[int]] = defaultdict(list)
-            task_ids = sorted({row.task_id for row in rows})
-            for task_id, agency_id in dbsession.execute(
-                select(task_coordinators.c.task_id, task_coordinators.c.agency_id)
-                .where(task_coordinators.c.task_id.in_(task_ids))
-                .order_by(task_coordinators.c.task_id, task_coordinators.c.agency_id)
-            ):
-                coordinators[task_id].append(agency_id)
-            for occurrence_id, task_id, due_on, lead_id, directive_id, created_at in rows:
-                created_on = created_at.astimezone(LOCAL_TZ).date() if created_at else None
-                yield DueItem("occurrence", occurrence_id, task_id, due_on, lead_id, directive_id,
-                              tuple(coordinators.get(task_id, ())), created_on)
+            yield from self._items(dbsession, TaskOccurrence.due_on.in_(dates))
+
+    def due_items_of(self, dbsession: Session, deadlines: Collection[dt.date], task_ids: Collection[int]) -> Iterator[DueItem]:
+        """As ``due_items``, of the occurrences of the tasks ``task_ids`` only."""
+        wanted = sorted(deadlines)
+        for ids in _chunks(sorted(set(task_ids))):
+            yield from self._items(dbsession, and_(_among(dbsession, TaskOccurrence.task_id, ids, Integer),
+                                                   _among(dbsession, TaskOccurrence.due_on, wanted, Date)))
+
+    def _items(self, dbsession: Session, condition) -> Iterator[DueItem]:
+        rows = dbsession.execute(
+            select(TaskOccurrence.id, TaskOccurrence.task_id, TaskOccurrence.due_on, Task.lead_agency_id,
+                   Task.directive_id, TaskOccurrence.created_at)
+            .join(Task, Task.id == TaskOccurrence.task_id)
+            .where(condition, self._open())
+            .order_by(TaskOccurrence.id)
+        ).all()
+        if not rows:
+            return
+        coordinators: dict[int, list[int]] = defaultdict(list)
+        task_ids = sorted({row.task_id for row in rows})
+        for task_id, agency_id in dbsession.execute(
+            select(task_coordinators.c.task_id, task_coordinators.c.agency_id)
+            .where(task_coordinators.c.task_id.in_(task_ids))
+            .order_by(task_coordinators.c.task_id, task_coordinators.c.agency_id)
+        ):
+            coordinators[task_id].append(agency_id)
+        for occurrence_id, task_id, due_on, lead_id, directive_id, created_at in rows:
+            created_on = created_at.astimezone(LOCAL_TZ).date() if created_at else None
+            yield DueItem("occurrence", occurrence_id, task_id, due_on, lead_id, directive_id,
+                          tuple(coordinators.get(task_id, ())), created_on)
 
     def still_due(self, dbsession: Session, ids: Collection[int]) -> dict[int, dt.date | None]:
         """For the occurrence ids still open (and their task too): their due date."""

@@ -6,6 +6,9 @@ dozen dates plus one per week of the overdue horizon), then asks each source for
 with those deadlines (``deadline_in_force IN (...)``, served by the index on (deadline_in_force,
 status)). Each item is then classified exactly by ``policy.notices_due``.
 
+A later sweep reads less (``runs.py``): only the sending days since the last completed sweep, and
+the tasks changed since (a queue the database triggers fill); the same day, only those.
+
 The rows are written in the caller's transaction with a unique key per (task or occurrence, kind,
 threshold, deadline, recipient): running the sweep twice, or two sweeps at once, queues nothing
 twice; a rolled-back sweep queues nothing at all.
@@ -34,6 +37,7 @@ from .policy import (
     unique_key,
 )
 from .recipients import Directory, Recipient
+from .runs import fingerprint, last_run, record_run, take_changes, window_start
 from .sources import DueItem, load_sources
 
 log = logging.getLogger(__name__)
@@ -44,6 +48,8 @@ class SweepResult:
     today: dt.date
     skipped: str | None = None
     dates: int = 0          # deadline dates asked for
+    window_start: dt.date | None = None  # first sending day read for every task (runs.py)
+    changed: int = 0        # tasks changed since the last sweep, read over the whole window
     items: int = 0          # open items read (tasks, occurrences)
     notices: int = 0        # notices due (before recipients)
     queued: int = 0         # outbox rows written now (the rest were queued before)
@@ -73,15 +79,29 @@ def run_sweep(dbsession: Session, settings, *, at: dt.datetime | None = None, so
         result.skipped = f"before {policy.send_from_hour:02d}:00, nothing is sent at night"
         return result
     started = time.perf_counter()
+    # first: a change committed after this statement stays queued for the next sweep (runs.py)
+    changed = take_changes(dbsession)
+    reading = time.perf_counter() - started
     calendar = load_calendar(dbsession, today - dt.timedelta(days=policy.catch_up_days), today)
-    dates = candidate_deadlines(today, policy, calendar)
-    result.dates = len(dates)
     sources = sources if sources is not None else load_sources(settings)
+    directory = Directory(dbsession)
+    mark = fingerprint(policy, calendar, directory, sources)
+    start = window_start(last_run(dbsession), today, policy.catch_up_days, mark, changed)
+    whole = candidate_deadlines(today, policy, calendar)
+    dates = whole if start is None else candidate_deadlines(today, policy, calendar, start)
+    result.dates = len(dates)
+    result.window_start = start or today - dt.timedelta(days=policy.catch_up_days)
+    changed = changed if start is not None else set()
+    result.changed = len(changed)
 
-    mark = time.perf_counter()
-    items = [item for source in sources for item in source.due_items(dbsession, dates)]
-    reading = time.perf_counter() - mark
+    mark_read = time.perf_counter()
+    items = _read(dbsession, sources, dates, None if start is None else whole, changed)
+    reading += time.perf_counter() - mark_read
     result.items = len(items)
+
+    def record(queued: int) -> None:
+        record_run(dbsession, today=today, at=at, mark=mark, items=result.items, queued=queued,
+                   start=result.window_start)
 
     due: list[tuple[DueItem, Notice]] = []
     # many items share a deadline: classify each (deadline, since, coordinating) once. A creation
@@ -96,10 +116,10 @@ def run_sweep(dbsession: Session, settings, *, at: dt.datetime | None = None, so
         due.extend((item, notice) for notice in classified[key])
     result.notices = len(due)
     if not due:
+        record(0)
         result.seconds = {"read": reading, "decide": time.perf_counter() - started - reading, "write": 0.0}
         return result
 
-    directory = Directory(dbsession)
     escalating = {item.directive_id for item, notice in due
                   if notice.kind == OVERDUE and policy.escalates(notice.threshold)}
     directives = {}
@@ -122,12 +142,32 @@ def run_sweep(dbsession: Session, settings, *, at: dt.datetime | None = None, so
     rows.sort(key=lambda row: row["dedup_key"])
     writing = time.perf_counter()
     written = enqueue(dbsession, rows)
+    record(len(written))
     done = time.perf_counter()
     result.seconds = {"read": reading, "decide": writing - started - reading, "write": done - writing}
     result.queued = len(written)
     result.by_kind = Counter(row.kind for row in written)
     log.info(result.summary())
     return result
+
+
+def _read(dbsession: Session, sources, dates: set[dt.date], whole: set[dt.date] | None,
+          changed: set[int]) -> list[DueItem]:
+    """The due items on ``dates``; with ``whole`` (a later sweep), also those of the ``changed``
+    tasks on any date of the whole window. A source without ``due_items_of`` (its data may not be
+    watched by the triggers) is read over the whole window every time."""
+    items: list[DueItem] = []
+    for source in sources:
+        by_task = getattr(source, "due_items_of", None)
+        if whole is None or by_task is None:
+            items.extend(source.due_items(dbsession, whole or dates))
+            continue
+        found = list(source.due_items(dbsession, dates)) if dates else []
+        if changed:
+            seen = {item.id for item in found}
+            found.extend(item for item in by_task(dbsession, whole, changed) if item.id not in seen)
+        items.extend(found)
+    return items
 
 
 def recipients_of(item: DueItem, notice: Notice, directory: Directory, directives: dict,

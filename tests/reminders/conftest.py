@@ -114,6 +114,8 @@ def live_url(backend, tmp_path_factory):
 # audit_events stay: they are immutable (a trigger refuses DELETE) and no reminder reads them
 _CLEAN = ("user_sessions", "outbox_attempts", "outbox_attachments", "outbox_messages", "task_coordinators", "progress_reports",
           "tasks", "directive_tasks", "directives", "holidays", "apscheduler_jobs")
+# the sweeps' record and the triggers' queue (emptied last: deleting coordinators queues their tasks)
+_CLEAN += ("sweep_runs", "reminder_changes")
 
 
 @dataclass
