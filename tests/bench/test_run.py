@@ -174,6 +174,40 @@ def test_copied_province_is_its_own(first_run):
         engine.dispose()
 
 
+def test_a_dataset_built_at_an_older_schema_is_migrated_in_place_not_rebuilt(first_run):
+    from alembic.script import ScriptDirectory
+
+    from coordination.migrate import alembic_config
+
+    url, snapshots, _rows, _log = first_run
+    script = ScriptDirectory.from_config(alembic_config(url))
+    [head] = script.get_heads()
+    previous = script.get_revision(head).down_revision
+    _downgrade(url, previous)
+    engine = get_engine({"sqlalchemy.url": url})
+    with engine.begin() as conn:
+        key = conn.scalar(text("SELECT value FROM bench_meta WHERE key = 'key'"))
+        conn.execute(text("UPDATE bench_meta SET value = :v WHERE key = 'key'"), {"v": key.replace(f"-m{head}", f"-m{previous}")})
+    engine.dispose()
+
+    rows, log = run(url, snapshots, "--only", "inbox_first_page", "--reps", "2", "--no-throughput")
+    assert "upgraded the tiny dataset" in log and "building" not in log and "restored" not in log
+    assert [row["name"] for row in rows] == ["inbox_first_page"]
+    engine = get_engine({"sqlalchemy.url": url})
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == head
+        assert conn.scalar(text("SELECT value FROM bench_meta WHERE key = 'key'")) == key
+    engine.dispose()
+
+
+def _downgrade(url: str, revision: str) -> None:
+    from alembic import command
+
+    from coordination.migrate import alembic_config
+
+    command.downgrade(alembic_config(url), revision)
+
+
 def test_run_refuses_a_database_not_named_bench(tmp_path):
     done = subprocess.run([sys.executable, "bench/run.py", "--scale", "tiny", "--db", f"sqlite:///{tmp_path / 'prod.sqlite'}"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
