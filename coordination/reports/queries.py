@@ -11,8 +11,7 @@ Callers may rely on:
   out, over the scope described in ``scope.py``.
 - **Days overdue** of an open task are counted to the cut-off date; for a task whose completion was
   reported late and still awaits review, to the day it was reported (the agency's clock stopped).
-- **Streaming.** ``task_rows`` never holds the task sheet: rows come from a server-side cursor in
-  batches, each batch completed by two small queries (coordinating agencies, latest progress).
+- **The task sheet** is ``tasksheet.task_rows`` (one streamed query over the same units).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import Integer, any_, cast, extract, func, literal, or_, select, text
+from sqlalchemy import Integer, any_, cast, extract, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -32,9 +31,7 @@ from ..organizations.models import Agency, AgencyKind
 from ..tasks.models import (
     APPROVED,
     COMPLETION_REPORTED,
-    IN_PROGRESS,
     LATE,
-    OCC_OPEN,
     ON_TIME,
     OVERDUE,
     TIMELINESS,
@@ -55,7 +52,6 @@ from .model import (
     OverdueTask,
     ReportScope,
     TargetStatus,
-    TaskRow,
 )
 from .ranking import vietnamese_key
 from .units import units
@@ -175,7 +171,7 @@ def _overdue_tasks(dbsession: Session, u, as_of: dt.date) -> list[tuple[int, Ove
     for r in rows:
         percent, said, _at = progress.get(r.task_id, (None, None, None))
         out.append((r.agency_id, OverdueTask(
-            directive_number=_number_symbol(r.number, r.symbol), directive_date=r.issued_on,
+            directive_number=number_symbol(r.number, r.symbol), directive_date=r.issued_on,
             paragraph=r.paragraph or "", content=r.content, lead=r.lead,
             coordinating=coordinating.get(r.task_id, ()), deadline_in_force=r.deadline,
             days_overdue=days_overdue(as_of, r.deadline, r.status, r.completed_on),
@@ -187,7 +183,7 @@ def _overdue_tasks(dbsession: Session, u, as_of: dt.date) -> list[tuple[int, Ove
     return out
 
 
-def _number_symbol(number: int | None, symbol: str | None) -> str:
+def number_symbol(number: int | None, symbol: str | None) -> str:
     return f"{number}/{symbol}" if number is not None else "—"
 
 
@@ -233,7 +229,7 @@ def _targets(dbsession: Session, u, as_of: dt.date) -> list[TargetStatus]:
             indicator=r.indicator, unit=r.unit, target=float(r.value), target_date=r.target_date,
             latest_value=None if value is None else float(value),
             reported_on=to_local(at).date() if at is not None else None, lead=r.lead,
-            directive_number=_number_symbol(r.number, r.symbol), higher_is_better=not lower_is_better(r.indicator),
+            directive_number=number_symbol(r.number, r.symbol), higher_is_better=not lower_is_better(r.indicator),
         ))
     return out
 
@@ -278,52 +274,6 @@ def build_report(dbsession: Session, scope: ReportScope, as_of: dt.date, letterh
         letterhead=letterhead, scope=scope, as_of=as_of, dated=dated or clock_today(), title=title or DEFAULT_TITLE,
         agencies=tuple(figures), overdue_tasks=tuple(task for _agency, task in overdue), targets=tuple(_targets(dbsession, u, as_of)),
     )
-
-
-# -- the task sheet --------------------------------------------------------------------------------
-
-
-def task_rows(dbsession: Session, scope: ReportScope, as_of: dt.date) -> Iterator[TaskRow]:
-    """Every unit of the scope as of the cut-off, as task-sheet rows, by directive (issue date) and
-    task. A generator: the rows stream from a server-side cursor (``yield_per``) and are never
-    held together; consume it while the session's transaction is open."""
-    u = units(scope, as_of)
-    query = (
-        select(u.c.task_id, u.c.deadline, u.c.status, u.c.completed_on, u.c.klass, Task.paragraph, Task.content,
-               Task.original_deadline, Task.rrule, Directive.number, Directive.symbol, Directive.issued_on,
-               Agency.name.label("lead"))
-        .join(Task, Task.id == u.c.task_id).join(Directive, Directive.id == Task.directive_id)
-        .join(Agency, Agency.id == u.c.agency_id)
-        .order_by(Directive.issued_on, Directive.id, Task.id, u.c.deadline)
-        .execution_options(yield_per=BATCH)
-    )
-    if dbsession.get_bind().dialect.name == "postgresql":
-        # a server-side cursor is planned for its first rows (cursor_tuple_fraction 0.1): nested
-        # loops that made a 30 000-row sheet take 18 s instead of 1.6 s. We want every row.
-        dbsession.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
-    result = dbsession.execute(query)
-    try:
-        for batch in result.partitions():
-            ids = [r.task_id for r in batch]
-            coordinating = coordinating_names(dbsession, ids)
-            progress = latest_progress(dbsession, ids, as_of)
-            for r in batch:
-                percent, said, _at = progress.get(r.task_id, (None, None, None))
-                late_or_overdue = r.klass in (LATE, OVERDUE)
-                completed_days = (r.completed_on - r.deadline).days if r.klass == LATE and r.deadline else None
-                yield TaskRow(
-                    task_id=r.task_id, directive_number=_number_symbol(r.number, r.symbol), directive_date=r.issued_on,
-                    paragraph=r.paragraph or "", content=r.content, lead=r.lead,
-                    coordinating=coordinating.get(r.task_id, ()),
-                    status=IN_PROGRESS if r.status == OCC_OPEN else r.status, timeliness=r.klass,
-                    original_deadline=r.deadline if r.rrule else r.original_deadline, deadline_in_force=r.deadline,
-                    completed_on=r.completed_on,
-                    days_overdue=(completed_days if r.klass == LATE else days_overdue(as_of, r.deadline, r.status, r.completed_on))
-                    if late_or_overdue else None,
-                    progress_percent=percent, progress_text=said or None,
-                )
-    finally:
-        result.close()
 
 
 # -- the monthly trend -----------------------------------------------------------------------------
