@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from sqlalchemy import Integer, any_, cast, extract, func, literal, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..clock import today as clock_today
@@ -43,7 +42,7 @@ from ..tasks.models import (
     task_coordinators,
 )
 from ..tasks.queries import end_of_day
-from . import snapshots
+from . import lookups, snapshots
 from .model import (
     AgencyFigures,
     ConsolidatedReport,
@@ -54,23 +53,12 @@ from .model import (
     TargetStatus,
 )
 from .ranking import vietnamese_key
+from .scope import task_ids
 from .units import units
 
-BATCH = 1000
 DEFAULT_TITLE = "Tình hình thực hiện nhiệm vụ được giao"
 # words that make a target one to stay under ("giảm tỷ lệ hộ nghèo xuống dưới 2%")
 _LOWER_IS_BETTER = ("giảm", "dưới", "không quá", "không vượt", "tối đa")
-
-
-def _batches(values: Iterable, size: int = BATCH) -> Iterator[list]:
-    batch = []
-    for value in values:
-        batch.append(value)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def days_overdue(as_of: dt.date, deadline: dt.date | None, status: str, completed_on: dt.date | None) -> int | None:
@@ -80,47 +68,6 @@ def days_overdue(as_of: dt.date, deadline: dt.date | None, status: str, complete
         return None
     until = completed_on if status == COMPLETION_REPORTED and completed_on is not None else as_of
     return max((until - deadline).days, 0)
-
-
-# -- small lookups, by batches of task ids -------------------------------------------------------
-
-
-def _among(dbsession: Session, column, ids: list[int]):
-    """``column IN ids``; on PostgreSQL as one array parameter (``= ANY(%s)``): a thousand separate
-    placeholders cost psycopg more to build and the server more to parse than the lookup itself."""
-    if dbsession.get_bind().dialect.name == "postgresql":
-        return column == any_(cast(literal(list(ids), ARRAY(Integer)), ARRAY(Integer)))
-    return column.in_(ids)
-
-
-def coordinating_names(dbsession: Session, task_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
-    """Task id → the coordinating agencies' names in Vietnamese alphabetical order."""
-    out: dict[int, list[str]] = defaultdict(list)
-    for batch in _batches(set(task_ids)):
-        rows = dbsession.execute(
-            select(task_coordinators.c.task_id, Agency.name).join(Agency, Agency.id == task_coordinators.c.agency_id)
-            .where(_among(dbsession, task_coordinators.c.task_id, batch)))
-        for task_id, name in rows:
-            out[task_id].append(name)
-    return {task_id: tuple(sorted(names, key=vietnamese_key)) for task_id, names in out.items()}
-
-
-def latest_progress(dbsession: Session, task_ids: Iterable[int], as_of: dt.date) -> dict[int, tuple[int, str, dt.datetime]]:
-    """Task id → (percent, text, reported_at) of the lead's latest report made by the end of
-    ``as_of``. Contributions of coordinating agencies are addressed to the lead, not counted."""
-    end = end_of_day(as_of)
-    p = ProgressReport
-    out = {}
-    for batch in _batches(set(task_ids)):
-        ranked = (
-            select(p.task_id, p.percent, p.text, p.reported_at,
-                   func.row_number().over(partition_by=p.task_id, order_by=(p.reported_at.desc(), p.id.desc())).label("rn"))
-            .where(_among(dbsession, p.task_id, batch), p.is_contribution.is_(False), p.reported_at < end)
-            .subquery()
-        )
-        for row in dbsession.execute(select(ranked).where(ranked.c.rn == 1)):
-            out[row.task_id] = (row.percent, row.text, row.reported_at)
-    return out
 
 
 # -- the report ------------------------------------------------------------------------------------
@@ -154,28 +101,30 @@ def _escalations_open(dbsession: Session, u, as_of: dt.date) -> dict[int, int]:
     return dict(dbsession.execute(query).all())
 
 
-def _overdue_tasks(dbsession: Session, u, as_of: dt.date) -> list[tuple[int, OverdueTask]]:
+def _overdue_tasks(dbsession: Session, scope: ReportScope, u, as_of: dt.date) -> list[tuple[int, OverdueTask]]:
     """(lead agency id, task) of every unit overdue at the cut-off, most overdue first."""
     lead = Agency
+    scope_ids = task_ids(scope)
+    coordinating, latest = lookups.coordinators(scope_ids), lookups.latest_progress_of(scope_ids, as_of)
     rows = dbsession.execute(
         select(u.c.task_id, u.c.agency_id, u.c.deadline, u.c.status, u.c.completed_on, Task.paragraph, Task.content,
-               Directive.number, Directive.symbol, Directive.issued_on, lead.name.label("lead"))
+               Directive.number, Directive.symbol, Directive.issued_on, lead.name.label("lead"),
+               coordinating.c.agency_ids, latest.c.percent, latest.c.text)
         .join(Task, Task.id == u.c.task_id).join(Directive, Directive.id == Task.directive_id)
         .join(lead, lead.id == u.c.agency_id)
+        .outerjoin(coordinating, coordinating.c.task_id == u.c.task_id)
+        .outerjoin(latest, latest.c.task_id == u.c.task_id)
         .where(u.c.klass == OVERDUE)
     ).all()
-    ids = [r.task_id for r in rows]
-    coordinating = coordinating_names(dbsession, ids)
-    progress = latest_progress(dbsession, ids, as_of)
+    names = lookups.AgencyNames(dbsession)
     out = []
     for r in rows:
-        percent, said, _at = progress.get(r.task_id, (None, None, None))
         out.append((r.agency_id, OverdueTask(
             directive_number=number_symbol(r.number, r.symbol), directive_date=r.issued_on,
             paragraph=r.paragraph or "", content=r.content, lead=r.lead,
-            coordinating=coordinating.get(r.task_id, ()), deadline_in_force=r.deadline,
+            coordinating=names(r.agency_ids), deadline_in_force=r.deadline,
             days_overdue=days_overdue(as_of, r.deadline, r.status, r.completed_on),
-            latest_progress=said or None, latest_percent=percent, task_id=r.task_id,
+            latest_progress=r.text or None, latest_percent=r.percent, task_id=r.task_id,
         )))
     # most overdue first; then by lead and task, so the order is stable
     out.sort(key=lambda pair: (-pair[1].days_overdue, vietnamese_key(pair[1].lead), pair[1].task_id,
@@ -210,7 +159,7 @@ def _targets(dbsession: Session, u, as_of: dt.date) -> list[TargetStatus]:
         return []
     end = end_of_day(as_of)
     latest: dict[tuple[int, int], tuple[float, dt.datetime]] = {}
-    for batch in _batches({r.task_id for r in rows}):
+    for batch in lookups.batches({r.task_id for r in rows}):
         ranked = (
             select(ProgressReport.task_id, TargetValue.target_id, TargetValue.value, ProgressReport.reported_at,
                    func.row_number().over(partition_by=(ProgressReport.task_id, TargetValue.target_id),
@@ -255,7 +204,7 @@ def build_report(dbsession: Session, scope: ReportScope, as_of: dt.date, letterh
     """
     u = units(scope, as_of)
     counts = _class_counts(dbsession, u)
-    overdue = _overdue_tasks(dbsession, u, as_of)
+    overdue = _overdue_tasks(dbsession, scope, u, as_of)
     days: dict[int, int] = defaultdict(int)
     for agency_id, task in overdue:
         days[agency_id] += task.days_overdue

@@ -17,52 +17,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from sqlalchemy import String, cast, func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ..directives.models import Directive
 from ..organizations.models import Agency
-from ..tasks.models import IN_PROGRESS, LATE, OCC_OPEN, OVERDUE, ProgressReport, Task, task_coordinators
-from ..tasks.queries import end_of_day
+from ..tasks.models import IN_PROGRESS, LATE, OCC_OPEN, OVERDUE, Task
+from . import lookups
 from .model import ReportScope, TaskRow
 from .queries import days_overdue, number_symbol
-from .ranking import vietnamese_key
 from .scope import task_ids
 from .units import units
 
 BATCH = 1000  # rows per fetch from the server-side cursor
 
 
-def _coordinators(scope_ids):
-    """task_id, agency_ids ("12,40": the coordinating agencies' ids, in no particular order)."""
-    tc = task_coordinators
-    return (
-        select(tc.c.task_id, func.aggregate_strings(cast(tc.c.agency_id, String), ",").label("agency_ids"))
-        .where(tc.c.task_id.in_(scope_ids))
-        .group_by(tc.c.task_id)
-        .subquery("coordinators")
-    )
-
-
-def _latest_progress(scope_ids, as_of: dt.date):
-    """task_id, percent, text of the lead's latest progress report made by the end of ``as_of``
-    (contributions of coordinating agencies are addressed to the lead, not counted)."""
-    p = ProgressReport
-    ranked = (
-        select(p.task_id, p.percent, p.text,
-               func.row_number().over(partition_by=p.task_id, order_by=(p.reported_at.desc(), p.id.desc())).label("rn"))
-        .where(p.task_id.in_(scope_ids), p.is_contribution.is_(False), p.reported_at < end_of_day(as_of))
-        .subquery("ranked_progress")
-    )
-    return select(ranked.c.task_id, ranked.c.percent, ranked.c.text).where(ranked.c.rn == 1).subquery("latest_progress")
-
-
 def task_sheet_query(scope: ReportScope, as_of: dt.date):
     """The statement behind :func:`task_rows`: one row per unit, in the sheet's order."""
     u = units(scope, as_of)
     scope_ids = task_ids(scope)
-    coordinators = _coordinators(scope_ids)
-    latest = _latest_progress(scope_ids, as_of)
+    coordinators = lookups.coordinators(scope_ids)
+    latest = lookups.latest_progress_of(scope_ids, as_of)
     return (
         select(u.c.task_id, u.c.deadline, u.c.status, u.c.completed_on, u.c.klass, Task.paragraph, Task.content,
                Task.original_deadline, Task.rrule, Directive.id, Directive.number, Directive.symbol,
@@ -84,17 +59,13 @@ def task_rows(dbsession: Session, scope: ReportScope, as_of: dt.date) -> Iterato
         # loops that made a 30 000-row sheet take 18 s instead of 1.6 s. We want every row.
         dbsession.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
     result = dbsession.execute(task_sheet_query(scope, as_of).execution_options(yield_per=BATCH))
-    names: dict[int, str] = {}
-    coordinating: dict[str | None, tuple[str, ...]] = {None: ()}
+    coordinating = lookups.AgencyNames(dbsession)
     last_directive, directive_number = None, ""
     try:
         for (task_id, deadline, status, completed_on, klass, paragraph, content, original_deadline, rrule,
              directive_id, number, symbol, issued_on, lead, agency_ids, percent, said) in result:
             if directive_id != last_directive:
                 last_directive, directive_number = directive_id, number_symbol(number, symbol)
-            together = coordinating.get(agency_ids)
-            if together is None:
-                together = coordinating[agency_ids] = _names(dbsession, names, agency_ids)
             if klass == LATE:
                 overdue = (completed_on - deadline).days if deadline else None
             elif klass == OVERDUE:
@@ -103,7 +74,7 @@ def task_rows(dbsession: Session, scope: ReportScope, as_of: dt.date) -> Iterato
                 overdue = None
             yield TaskRow(
                 task_id=task_id, directive_number=directive_number, directive_date=issued_on,
-                paragraph=paragraph or "", content=content, lead=lead, coordinating=together,
+                paragraph=paragraph or "", content=content, lead=lead, coordinating=coordinating(agency_ids),
                 status=IN_PROGRESS if status == OCC_OPEN else status, timeliness=klass,
                 original_deadline=deadline if rrule else original_deadline, deadline_in_force=deadline,
                 completed_on=completed_on, days_overdue=overdue, progress_percent=percent,
@@ -111,12 +82,3 @@ def task_rows(dbsession: Session, scope: ReportScope, as_of: dt.date) -> Iterato
             )
     finally:
         result.close()
-
-
-def _names(dbsession: Session, names: dict[int, str], agency_ids: str) -> tuple[str, ...]:
-    """The agencies of ``agency_ids`` ("12,40") by name in Vietnamese alphabetical order. The names
-    are read on first need, every agency at once: a few thousand short rows, one query."""
-    ids = [int(part) for part in agency_ids.split(",")]
-    if not names:
-        names.update(dbsession.execute(select(Agency.id, Agency.name)).all())
-    return tuple(sorted((names[agency_id] for agency_id in ids), key=vietnamese_key))

@@ -1,5 +1,5 @@
 """The task sheet's one query: the coordinating agencies and the latest progress folded into it give
-the rows the per-task lookups (``queries.coordinating_names``, ``queries.latest_progress``) give,
+the rows the per-task lookups (``lookups.coordinating_names``, ``lookups.latest_progress``) give,
 on SQLite and PostgreSQL, for today's cut-off (current columns) and past ones (history tables)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import event
 
-from coordination.reports import queries, tasksheet
+from coordination.reports import lookups, queries, tasksheet
 from coordination.reports.model import SCOPE_AGENCY, SCOPE_DIRECTIVE, ReportScope
 from tests.tasks import factories
 
@@ -34,8 +34,8 @@ def _scope(data) -> ReportScope:
 def _looked_up(dbsession, rows, as_of):
     """(task id, coordinating, percent, text) of each row, by the per-task lookups."""
     ids = [r.task_id for r in rows]
-    coordinating = queries.coordinating_names(dbsession, ids)
-    progress = queries.latest_progress(dbsession, ids, as_of)
+    coordinating = lookups.coordinating_names(dbsession, ids)
+    progress = lookups.latest_progress(dbsession, ids, as_of)
     out = []
     for r in rows:
         percent, said, _at = progress.get(r.task_id, (None, None, None))
@@ -100,3 +100,14 @@ def test_the_sheet_is_read_in_a_fixed_number_of_statements_whatever_the_batch(db
     assert len(rows) == 14
     assert sum(len(r.coordinating) for r in rows) >= 4
     assert len(statements) == 2, statements
+
+
+@pytest.mark.parametrize("day", [dt.date(2025, 6, 26), AS_OF])
+def test_the_overdue_list_folds_them_the_same_way(dbsession, data, day):
+    from coordination.reports.model import Letterhead
+
+    letterhead = Letterhead(issuer_name="UBND", place="Hưng Yên", signer_name="A", signer_capacity=("CHỦ TỊCH",))
+    overdue = queries.build_report(dbsession, _scope(data), day, letterhead).overdue_tasks
+    assert overdue
+    assert [(t.task_id, t.coordinating, t.latest_percent, t.latest_progress) for t in overdue] == \
+        _looked_up(dbsession, overdue, day)
