@@ -39,7 +39,6 @@ from ..tasks.models import (
     ProgressReport,
     Task,
     TargetValue,
-    task_coordinators,
 )
 from ..tasks.queries import end_of_day
 from . import lookups, snapshots
