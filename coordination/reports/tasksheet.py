@@ -27,7 +27,7 @@ from . import lookups
 from .model import ReportScope, TaskRow
 from .queries import days_overdue, number_symbol
 from .scope import task_ids
-from .units import units
+from .units import units, without_jit
 
 BATCH = 1000  # rows per fetch from the server-side cursor
 
@@ -54,6 +54,7 @@ def task_rows(dbsession: Session, scope: ReportScope, as_of: dt.date) -> Iterato
     """Every unit of the scope as of the cut-off, as task-sheet rows, by directive (issue date) and
     task. A generator: the rows stream from a server-side cursor (``yield_per``) and are never
     held together; consume it while the session's transaction is open."""
+    without_jit(dbsession)
     if dbsession.get_bind().dialect.name == "postgresql":
         # a server-side cursor is planned for its first rows (cursor_tuple_fraction 0.1): nested
         # loops that made a 30 000-row sheet take 18 s instead of 1.6 s. We want every row.
