@@ -121,7 +121,8 @@ def measure_report(url: str) -> None:
     from coordination.reports.csv import iter_csv
     from coordination.reports.letterhead import office_letterhead
     from coordination.reports.model import SCOPE_AGENCY, ReportScope
-    from coordination.reports.queries import build_report, task_rows
+    from coordination.reports.queries import build_report
+    from coordination.reports.tasksheet import task_rows
 
     session = get_session_factory(get_engine({"sqlalchemy.url": url}))()
     agency = session.scalar(select(Agency).where(Agency.code == "SLDTBXH"))

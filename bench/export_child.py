@@ -2,7 +2,7 @@
 
     python -m bench.export_child --db URL --mode app|raw --issuer ID --year 2026
 
-``app``: the task sheet's rows from the report queries (``coordination.reports.queries.task_rows``
+``app``: the task sheet's rows from the report queries (``coordination.reports.tasksheet.task_rows``
 when present, else ``bench.export_rows``) into ``coordination.reports.xlsx.write_xlsx``.
 ``raw``: the same rows fetched by one hand-written statement through the bare DBAPI (a server-side
 cursor on PostgreSQL), and nothing written. Prints one JSON object: seconds, rows, bytes, source.
@@ -37,7 +37,8 @@ def app(url: str, issuer_id: int, year: int) -> tuple[int, int, str]:
         path = os.path.join(work, "export.xlsx")
         report = sample_report(scope=scope, as_of=as_of, dated=as_of)
         try:
-            from coordination.reports.queries import build_report, task_rows
+            from coordination.reports.queries import build_report
+            from coordination.reports.tasksheet import task_rows
 
             source = "coordination.reports.queries"
             try:

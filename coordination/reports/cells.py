@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_MAX_TEXT = 32767  # characters in one cell
 
 
 def escape_formula(value: Any) -> Any:

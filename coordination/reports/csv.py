@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterable, Iterator
 
 from .cells import escape_formula
-from .columns import DATE, TASK_COLUMNS, TEXT, as_date
+from .columns import DATE, TASK_COLUMNS, TEXT, as_date, task_values
 from .model import TaskRow
 
 CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -38,10 +38,10 @@ def iter_csv(task_rows: Iterable[TaskRow], *, chunk_size: int = CHUNK_SIZE) -> I
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.header for c in TASK_COLUMNS])
-    columns = [(c.kind, c.value) for c in TASK_COLUMNS]
+    kinds = [c.kind for c in TASK_COLUMNS]
     first = True
     for number, task in enumerate(task_rows, start=1):
-        writer.writerow([_csv_value(kind, getter(number, task)) for kind, getter in columns])
+        writer.writerow([_csv_value(kind, value) for kind, value in zip(kinds, task_values(number, task))])
         if buffer.tell() >= chunk_size:
             yield _take(buffer, first)
             first = False

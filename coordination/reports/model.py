@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 # The four timeliness classes. The values are the ones the task lifecycle uses
 # (coordination.tasks.models.ON_TIME, LATE, WITHIN, OVERDUE) so rows can carry them unchanged.
@@ -297,9 +297,11 @@ class TargetStatus:
         return self.latest_value <= self.target
 
 
-@dataclass(frozen=True, slots=True)
-class TaskRow:
-    """One task of the task sheet (XLSX/CSV). Exporters take these from an iterator, one at a time."""
+class TaskRow(NamedTuple):
+    """One task of the task sheet (XLSX/CSV). Exporters take these from an iterator, one at a time.
+
+    Immutable like the dataclasses here, but a named tuple: a sheet makes 100 000 of them, and a
+    tuple is made in a third of the time a frozen dataclass's ``__init__`` takes."""
 
     directive_number: str
     directive_date: dt.date | None

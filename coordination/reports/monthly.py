@@ -32,10 +32,11 @@ from ..dates import format_date
 from . import dashboard
 from .letterhead import office_letterhead
 from .model import SCOPE_ALL, ConsolidatedReport, ReportScope
-from .queries import build_report, task_rows
+from .queries import build_report
 from .queries import month_end as last_day_of
 from .ranking import vietnamese_key
 from .storage import open_stored, store_report
+from .tasksheet import task_rows
 from .words import decimal, percent
 
 KIND = "monthly"

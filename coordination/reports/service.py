@@ -17,7 +17,8 @@ from . import responses
 from .letterhead import letterhead_for
 from .model import ConsolidatedReport
 from .params import ReportRequest
-from .queries import build_report, task_rows
+from .queries import build_report
+from .tasksheet import task_rows
 from .scope import Viewer
 from .serialize import report_json
 

@@ -17,7 +17,8 @@ from ..directives.models import Directive
 from ..organizations.models import Agency
 from ..tasks.models import IN_PROGRESS, OCC_OPEN, TIMELINESS, Task
 from .model import ReportScope
-from .queries import days_overdue, latest_progress
+from .lookups import latest_progress
+from .queries import days_overdue
 from .units import PENDING_STATUSES, units
 
 NO_DEADLINE = dt.date(9999, 12, 31)  # ongoing tasks sort last

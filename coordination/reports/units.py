@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, union_all
+from sqlalchemy import select, text, union_all
 
 from ..clock import today as clock_today
 from ..tasks.models import CANCELLED, OCC_OPEN, OPEN_STATUSES
@@ -45,3 +45,12 @@ def units(scope: ReportScope, as_of: dt.date, *, today: dt.date | None = None):
     raw = union_all(tasks.where(*conditions), occurrences.where(*conditions)).subquery("raw_units")
     klass = _sql_class(raw.c.status, raw.c.completed_on, raw.c.deadline, as_of).label("klass")
     return select(raw, klass).where(raw.c.status != CANCELLED).subquery("units")
+
+
+def without_jit(dbsession) -> None:
+    """On PostgreSQL, no JIT compilation for the rest of this transaction's statements. The
+    planner's row estimates for the units are far off (a join over them is guessed at millions of
+    rows), so a report's statements pass ``jit_above_cost`` and each spent ≈ 1.5 s compiling
+    itself (inlining, optimisation) on the 2-core machine: longer than the statement then ran."""
+    if dbsession.get_bind().dialect.name == "postgresql":
+        dbsession.execute(text("SET LOCAL jit = off"))

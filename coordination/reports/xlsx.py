@@ -22,15 +22,14 @@ from openpyxl.utils import get_column_letter
 
 from ..dates import format_date
 from . import xlsx_stream
-from .cells import escape_formula
-from .columns import DATE, INTEGER, PERCENT, TASK_COLUMNS, TEXT, as_date
+from .cells import EXCEL_MAX_TEXT, escape_formula
+from .columns import DATE, INTEGER, PERCENT, TASK_COLUMNS, TEXT, as_date, task_values
 from .model import AgencyFigures, ConsolidatedReport, TaskRow
 
 DATE_FORMAT = "dd/mm/yyyy"
 RATE_FORMAT = "0.0%"
 PROGRESS_FORMAT = "0%"
 DAYS_FORMAT = "0.0"
-EXCEL_MAX_TEXT = 32767
 
 SUMMARY_SHEET = "Tổng hợp"
 OVERDUE_SHEET = "Nhiệm vụ quá hạn"
@@ -249,9 +248,8 @@ def _task_sheet_skeleton(wb: Workbook) -> tuple[_Sheet, dict[int, int]]:
 
 def _task_rows_xml(task_rows: Iterable[TaskRow], styles: dict[int, int]) -> Iterator[str]:
     serialise = xlsx_stream.row_serialiser([c.kind for c in TASK_COLUMNS], styles, clean_text)
-    getters = [c.value for c in TASK_COLUMNS]
     for number, task in enumerate(task_rows, start=1):
-        yield serialise(number + 1, [getter(number, task) for getter in getters])
+        yield serialise(number + 1, task_values(number, task))
 
 
 def write_xlsx(report: ConsolidatedReport, task_rows: Iterable[TaskRow], out: str | PathLike | IO[bytes]) -> int:

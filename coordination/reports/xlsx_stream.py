@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from openpyxl.utils import get_column_letter
 
+from .cells import EXCEL_MAX_TEXT, FORMULA_TRIGGERS
 from .columns import DATE, INTEGER, PERCENT, TEXT, as_date
 
 PLACEHOLDER_ROW = 1048576  # Excel's last row: the filter reaches it only until the real end is known
@@ -39,38 +40,85 @@ def _xml_text(value: str) -> str:
     return value
 
 
+# what ``clean`` may change or XML must escape: control characters, markup, CR; text without any of
+# these (nearly all of it) is written as it comes, unless it starts like a formula or is too long
+_NEEDS_CARE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r&<>]")
+# cell bodies kept per column: agency names, labels, directive numbers and dates recur on every
+# row; the memo is emptied when full, so long unique texts only cost the space of the last few
+_MEMO_SIZE = 4096
+
+
+def _text_body(style: str, clean: Callable[[Any], Any]) -> Callable[[Any], str]:
+    def body(value: Any) -> str:
+        text = value if type(value) is str else str(value)
+        if _NEEDS_CARE.search(text) or text.startswith(FORMULA_TRIGGERS) or len(text) > EXCEL_MAX_TEXT:
+            text = _xml_text(clean(text))
+        space = ' xml:space="preserve"' if text and (text[0].isspace() or text[-1].isspace()) else ""
+        return f'"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return body
+
+
+def _integer_body(value: Any) -> str:
+    return f'" t="n"><v>{int(value)}</v></c>'
+
+
+def _date_body(style: str) -> Callable[[Any], str]:
+    def body(value: Any) -> str:
+        return f'"{style} t="n"><v>{(as_date(value) - _EXCEL_EPOCH).days}</v></c>'
+    return body
+
+
+def _percent_body(style: str) -> Callable[[Any], str]:
+    def body(value: Any) -> str:
+        return f'"{style} t="n"><v>{value / 100!r}</v></c>'
+    return body
+
+
 def row_serialiser(kinds: Sequence[str], styles: dict[int, int],
                    clean: Callable[[Any], Any]) -> Callable[[int, Sequence[Any]], str]:
     """A function turning (row number, values) into one ``<row>`` element.
 
     ``kinds`` are the column kinds of ``columns.py``; ``styles`` maps a column index to the
-    openpyxl style id of its date or percent format (or of a text column's wrapping); ``clean`` is applied to every text value
-    (formula escaping and illegal-character removal live there, shared with openpyxl cells).
+    openpyxl style id of its date or percent format (or of a text column's wrapping); ``clean`` is
+    applied to every text value that needs it (formula escaping, illegal-character removal and the
+    length limit live there, shared with openpyxl cells): text without a control character, markup,
+    a leading formula trigger or excess length is left as it is by ``clean`` and not passed to it.
+    Empty cells (None, "") are left out. The cell after ``r="B7`` is memoised per column and value.
     """
-    letters = [get_column_letter(i + 1) for i in range(len(kinds))]
-    plan = list(zip(range(len(kinds)), letters, kinds))
+    plan = []
+    for index, kind in enumerate(kinds):
+        style = f' s="{styles[index]}"' if index in styles else ""
+        if kind == TEXT:
+            body = _text_body(style, clean)
+        elif kind == INTEGER:
+            body = _integer_body
+        elif kind == DATE:
+            body = _date_body(style)
+        elif kind == PERCENT:
+            body = _percent_body(style)
+        else:
+            raise ValueError(f"unknown column kind {kind!r}")
+        plan.append((index, f'<c r="{get_column_letter(index + 1)}', {}, body))
 
     def serialise(r: int, values: Sequence[Any]) -> str:
-        parts = [f'<row r="{r}">']
+        row = str(r)
+        parts = ['<row r="', row, '">']
         append = parts.append
-        for index, letter, kind in plan:
+        for index, head, memo, body in plan:
             value = values[index]
-            if value is None or value == "":
+            if value is None:
                 continue
-            if kind == TEXT:
-                text = clean(str(value))
-                space = ' xml:space="preserve"' if text != text.strip() else ""
-                style = f' s="{styles[index]}"' if index in styles else ""
-                append(f'<c r="{letter}{r}"{style} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
-            elif kind == INTEGER:
-                append(f'<c r="{letter}{r}" t="n"><v>{int(value)}</v></c>')
-            elif kind == DATE:
-                serial = (as_date(value) - _EXCEL_EPOCH).days
-                append(f'<c r="{letter}{r}" s="{styles[index]}" t="n"><v>{serial}</v></c>')
-            elif kind == PERCENT:
-                append(f'<c r="{letter}{r}" s="{styles[index]}" t="n"><v>{value / 100!r}</v></c>')
-            else:  # pragma: no cover - columns.py defines the kinds
-                raise ValueError(f"unknown column kind {kind!r}")
+            cell = memo.get(value)
+            if cell is None:
+                if value == "":
+                    continue
+                cell = body(value)
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[value] = cell
+            append(head)
+            append(row)
+            append(cell)
         append("</row>")
         return "".join(parts)
 

@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from coordination import clock
-from coordination.reports import queries
+from coordination.reports import queries, tasksheet
 from coordination.reports.model import (
     LATE,
     ON_TIME,
@@ -94,12 +94,12 @@ def test_rebuilding_for_the_same_cutoff_after_later_changes_gives_the_same_repor
     """Built on the evening of 30/6 (current columns), rebuilt on 10/7 after a month of changes
     (history tables): equal, field for field."""
     first = queries.build_report(dbsession, _scope(data), AS_OF, LETTERHEAD, dated=AS_OF)
-    first_rows = list(queries.task_rows(dbsession, _scope(data), AS_OF))
+    first_rows = list(tasksheet.task_rows(dbsession, _scope(data), AS_OF))
     dataset.change_after_cutoff(dbsession, data)
     again = queries.build_report(dbsession, _scope(data), AS_OF, LETTERHEAD, dated=AS_OF)
     assert again == first
     assert again.ranking == first.ranking and again.total == first.total
-    assert list(queries.task_rows(dbsession, _scope(data), AS_OF)) == first_rows
+    assert list(tasksheet.task_rows(dbsession, _scope(data), AS_OF)) == first_rows
     # ... while today's report does see July
     today = queries.build_report(dbsession, _scope(data), clock.today(), LETTERHEAD)
     assert _figures(today)["SLDTBXH"] != EXPECTED["SLDTBXH"]
@@ -151,7 +151,7 @@ def test_directive_filters_issuer_type_signer_and_dates(dbsession, data):
 
 
 def test_task_rows_stream_every_unit_with_its_state_as_of_the_cutoff(dbsession, data):
-    rows = queries.task_rows(dbsession, _scope(data), AS_OF)
+    rows = tasksheet.task_rows(dbsession, _scope(data), AS_OF)
     assert iter(rows) is rows  # a generator, not a list
     rows = {r.task_id: r for r in rows}
     t = data.tasks
@@ -167,20 +167,6 @@ def test_task_rows_stream_every_unit_with_its_state_as_of_the_cutoff(dbsession, 
     assert rows[t["t1"].id].days_overdue is None
 
 
-def test_task_rows_come_in_batches_without_loading_the_scope(dbsession, data, monkeypatch):
-    monkeypatch.setattr(queries, "BATCH", 4)
-    seen = []
-    original = queries.coordinating_names
-
-    def spy(session, ids):
-        seen.append(len(list(ids)))
-        return original(session, ids)
-
-    monkeypatch.setattr(queries, "coordinating_names", spy)
-    assert len(list(queries.task_rows(dbsession, _scope(data), AS_OF))) == 14
-    assert seen == [4, 4, 4, 2]
-
-
 def test_recurring_tasks_count_by_occurrence(dbsession, demo):
     from coordination.tasks.occurrences import create_due_occurrences
 
@@ -193,7 +179,7 @@ def test_recurring_tasks_count_by_occurrence(dbsession, demo):
     scope = ReportScope(kind=SCOPE_DIRECTIVE, description="d", directive_ids=(directive.id,))
     report = queries.build_report(dbsession, scope, dt.date(2025, 2, 20), LETTERHEAD)
     assert _figures(report)["SLDTBXH"][:4] == (0, 0, 0, 2)  # January and February occurrences
-    rows = list(queries.task_rows(dbsession, scope, dt.date(2025, 2, 20)))
+    rows = list(tasksheet.task_rows(dbsession, scope, dt.date(2025, 2, 20)))
     assert [(r.task_id, r.deadline_in_force, r.days_overdue) for r in rows] == [
         (task.id, dt.date(2025, 1, 10), 41), (task.id, dt.date(2025, 2, 10), 10)]
     assert {r.status for r in rows} == {"in_progress"}
@@ -204,7 +190,7 @@ def test_an_empty_scope_gives_an_empty_report(dbsession, demo):
     clock.set_now(dt.datetime(2025, 6, 1, 9))
     report = queries.build_report(dbsession, ReportScope(kind=SCOPE_ALL, description="tất cả"), dt.date(2025, 5, 31), LETTERHEAD)
     assert report.agencies == () and report.overdue_tasks == () and report.targets == ()
-    assert report.total.on_time_rate is None and list(queries.task_rows(dbsession, report.scope, report.as_of)) == []
+    assert report.total.on_time_rate is None and list(tasksheet.task_rows(dbsession, report.scope, report.as_of)) == []
 
 
 def test_days_overdue_rules():

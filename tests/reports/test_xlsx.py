@@ -187,3 +187,20 @@ def test_a_datetime_in_a_date_column_is_its_vietnam_date(report):
     late = dt.datetime(2026, 11, 30, 18, 0, tzinfo=dt.timezone.utc)  # 01:00 on 1/12 in Hà Nội
     tasks = load(xlsx_bytes(report, iter([task(completed_on=late)])))[TASKS_SHEET]
     assert tasks["M2"].value.date() == dt.date(2026, 12, 1)
+
+
+def test_repeated_cells_come_out_right_when_the_memo_of_cells_is_emptied(report, monkeypatch):
+    """The streamed rows keep each column's recent cells; values repeat, need escaping or not, and
+    the memo is emptied when full (here every three values) without changing a cell."""
+    from coordination.reports import xlsx_stream
+
+    monkeypatch.setattr(xlsx_stream, "_MEMO_SIZE", 3)
+    leads = ["Sở A", "=1+1", "Sở A", "a & b <c>", "Sở B", " Sở C ", "Sở A", "a & b <c>", "=1+1", "Sở B"]
+    days = [dt.date(2026, 11, d) for d in (1, 2, 1, 3, 4, 1, 2, 5, 1, 2)]
+    rows = [task(task_id=n, lead=lead, deadline_in_force=day, progress_percent=(n % 4) * 10, days_overdue=n % 3)
+            for n, (lead, day) in enumerate(zip(leads, days))]
+    sheet = load(xlsx_bytes(report, iter(rows)))[TASKS_SHEET]
+    got = [(r[1], r[6], r[11].date(), r[13], r[14]) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    expected = [(n, "'=1+1" if lead == "=1+1" else lead, day, n % 3, pytest.approx((n % 4) / 10) if n % 4 else 0)
+                for n, (lead, day) in enumerate(zip(leads, days))]
+    assert got == expected
