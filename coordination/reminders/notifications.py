@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..db import among
 from ..tasks.models import Task, task_coordinators
 from .outbox import enqueue, message_row
 from .policy import NEW_COORDINATION, NEW_TASK, OPEN_STATUSES
@@ -35,7 +36,7 @@ def queue_new_task_notices(dbsession: Session, task_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     open_tasks = (select(Task.id, Task.directive_id, Task.lead_agency_id, Task.deadline_in_force)
-                  .where(Task.id.in_(ids), Task.status.in_(OPEN_STATUSES)).subquery())
+                  .where(among(dbsession, Task.id, ids), Task.status.in_(OPEN_STATUSES)).subquery())
     # (directive, kind, agency) → [task ids] in id order: the batch one mail announces
     batches: dict[tuple[int, str, int], list[int]] = defaultdict(list)
     deadlines: dict[int, object] = {}
@@ -50,7 +51,8 @@ def queue_new_task_notices(dbsession: Session, task_ids: Iterable[int]) -> int:
         .order_by(task_coordinators.c.task_id)
     ):
         batches[(directive_id, NEW_COORDINATION, agency_id)].append(task_id)
-    directory = Directory(dbsession)
+    # only the staff of the agencies named (a national database holds thousands of users)
+    directory = Directory(dbsession, agency_ids={agency_id for _d, _k, agency_id in batches})
     rows = []
     for (directive_id, kind, agency_id), tasks in batches.items():
         first = tasks[0]

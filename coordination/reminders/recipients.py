@@ -1,13 +1,16 @@
 """Who receives a notice: the people of an agency by role, with the agency's mailbox as fallback.
 
 Loaded once per sweep or job (users with an e-mail address are a few thousand at most), so that
-deciding the recipients of thousands of notices costs no query per notice.
+deciding the recipients of thousands of notices costs no query per notice. Issuing a directive
+needs only the staff of the agencies it names: ``Directory(dbsession, agency_ids=...)`` loads just
+those (a national database holds thousands of users).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -33,14 +36,23 @@ def _name_key(name: str | None) -> str:
 
 
 class Directory:
-    def __init__(self, dbsession: Session):
-        users = dbsession.execute(
-            select(User.id, User.full_name, User.email, User.agency_id, User.notification_mode).where(
-                User.active.is_(True), User.email.is_not(None), User.email != ""
-            ).order_by(User.id)
-        ).all()
+    def __init__(self, dbsession: Session, agency_ids: Iterable[int] | None = None):
+        """Everyone; or, with ``agency_ids``, only those agencies and their people: enough for
+        ``officers``, ``staff`` and ``agency_name`` of those agencies, and nothing else (the methods
+        that need the whole tree or every leader refuse)."""
+        self.partial = agency_ids is not None
+        wanted = sorted(set(agency_ids or ()))
+        users_query = select(User.id, User.full_name, User.email, User.agency_id, User.notification_mode).where(
+            User.active.is_(True), User.email.is_not(None), User.email != "")
+        roles_query = select(UserRole.user_id, UserRole.role)
+        agencies_query = select(Agency.id, Agency.name, Agency.email, Agency.parent_id, Agency.active)
+        if self.partial:
+            users_query = users_query.where(User.agency_id.in_(wanted))
+            roles_query = roles_query.join(User, User.id == UserRole.user_id).where(User.agency_id.in_(wanted))
+            agencies_query = agencies_query.where(Agency.id.in_(wanted))
+        users = dbsession.execute(users_query.order_by(User.id)).all()
         roles: dict[int, set[str]] = defaultdict(set)
-        for user_id, role in dbsession.execute(select(UserRole.user_id, UserRole.role)):
+        for user_id, role in dbsession.execute(roles_query):
             roles[user_id].add(role)
         self._by_agency_role: dict[tuple[int, str], list[Recipient]] = defaultdict(list)
         self._leaders: list[Recipient] = []
@@ -50,9 +62,7 @@ class Directory:
                 self._by_agency_role[(agency_id, role)].append(person)
                 if role == LEADER:
                     self._leaders.append(person)
-        agencies = dbsession.execute(
-            select(Agency.id, Agency.name, Agency.email, Agency.parent_id, Agency.active)
-        ).all()
+        agencies = dbsession.execute(agencies_query).all()
         self._agencies = {row.id: row for row in agencies}
         self._mailboxes: dict[int, list[Recipient]] = {}
         self._children: dict[int, list[int]] = defaultdict(list)
@@ -64,12 +74,17 @@ class Directory:
     def fingerprint(self) -> str:
         """A digest of who can receive what (people, roles, agencies and their mailboxes; not the
         digest preference, which changes how a mail waits, not whether it is queued)."""
+        self._whole("fingerprint")
         users, roles, agencies = self._rows
         digest = hashlib.sha256()
         digest.update(repr([(row[0], row[1], row[2], row[3]) for row in users]).encode("utf-8"))
         digest.update(repr(roles).encode("utf-8"))
         digest.update(repr(sorted(tuple(row) for row in agencies)).encode("utf-8"))
         return digest.hexdigest()
+
+    def _whole(self, what: str) -> None:
+        if self.partial:
+            raise RuntimeError(f"{what} needs the whole directory, not the agencies it was loaded for")
 
     def agency_name(self, agency_id: int) -> str:
         row = self._agencies.get(agency_id)
@@ -98,11 +113,13 @@ class Directory:
 
     def issuing_office(self, issuer_id: int) -> list[Recipient]:
         """The clerks who follow up the issuer's directives: in the issuer or its office (a child)."""
+        self._whole("issuing_office")
         agencies = [issuer_id, *self._children.get(issuer_id, ())]
         return _unique([person for agency in agencies for person in self._role(agency, CLERK)])
 
     def within(self, agency_id: int) -> set[int]:
         """``agency_id`` and every agency below it in the organisation tree."""
+        self._whole("within")
         found, todo = set(), [agency_id]
         while todo:
             current = todo.pop()
@@ -115,6 +132,7 @@ class Directory:
         """The leader who signed, matched by name (the directive records the signer's name) among
         the leaders of the issuing agency and the agencies under it: a namesake in another People's
         Committee (another province in the same database) is not the signer."""
+        self._whole("signer")
         wanted = _name_key(signer_name)
         if not wanted:
             return []
@@ -123,6 +141,7 @@ class Directory:
                         and (tree is None or person.agency_id in tree)])
 
     def leaders(self) -> list[Recipient]:
+        self._whole("leaders")
         return _unique(self._leaders)
 
 

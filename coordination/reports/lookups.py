@@ -16,10 +16,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import Integer, String, any_, cast, func, literal, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
+from ..db import among
 from ..organizations.models import Agency
 from ..tasks.models import ProgressReport, task_coordinators
 from ..tasks.queries import end_of_day
@@ -43,11 +43,7 @@ def batches(values: Iterable, size: int = BATCH) -> Iterator[list]:
 
 
 def _among(dbsession: Session, column, ids: list[int]):
-    """``column IN ids``; on PostgreSQL as one array parameter (``= ANY(%s)``): a thousand separate
-    placeholders cost psycopg more to build and the server more to parse than the lookup itself."""
-    if dbsession.get_bind().dialect.name == "postgresql":
-        return column == any_(cast(literal(list(ids), ARRAY(Integer)), ARRAY(Integer)))
-    return column.in_(ids)
+    return among(dbsession, column, ids)
 
 
 def coordinating_names(dbsession: Session, task_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:

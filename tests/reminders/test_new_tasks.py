@@ -122,3 +122,41 @@ def test_a_held_batch_is_dropped_only_when_none_of_its_tasks_is_open(dbsession, 
     assert held.id in obsolete_messages(dbsession, [held], load_sources({}))
     compile_daily_digests(dbsession, SETTINGS, at=at("2027-01-05T07:15"))
     assert rows(dbsession, id=held.id)[0].status == CANCELLED
+
+
+def test_issuing_loads_only_the_staff_of_the_agencies_it_names(dbsession, demo):
+    """The directory behind the new-task mails holds the named agencies' people only (a national
+    database has thousands), gives them as the whole directory does, and refuses what needs more."""
+    import pytest
+    from sqlalchemy import event
+
+    from coordination.organizations.models import Agency
+    from coordination.reminders.recipients import Directory
+
+    ids = dict(dbsession.execute(select(Agency.code, Agency.id)).all())
+    whole = Directory(dbsession)
+    part = Directory(dbsession, agency_ids=[ids["SLDTBXH"], ids["STC"]])
+    for code in ("SLDTBXH", "STC"):
+        assert part.staff(ids[code]) == whole.staff(ids[code]) and part.staff(ids[code])
+        assert part.officers(ids[code]) == whole.officers(ids[code])
+        assert part.agency_name(ids[code]) == whole.agency_name(ids[code])
+    assert whole.staff(ids["SYT"]) and part.staff(ids["SYT"]) == []
+    for refused in (part.leaders, part.fingerprint, lambda: part.within(ids["UBND"]),
+                    lambda: part.signer("Nguyễn Duy Hưng", ids["UBND"]), lambda: part.issuing_office(ids["UBND"])):
+        with pytest.raises(RuntimeError):
+            refused()
+
+    _of, tasks = issued(dbsession, 3)
+    user_rows = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("SELECT") and "FROM users" in statement:
+            user_rows.append(statement)
+
+    connection = dbsession.connection()
+    event.listen(connection, "before_cursor_execute", count)
+    try:
+        assert queue_new_task_notices(dbsession, [t.id for t in tasks]) == 3
+    finally:
+        event.remove(connection, "before_cursor_execute", count)
+    assert user_rows and all("users.agency_id IN" in s or "users.agency_id = ANY" in s for s in user_rows), user_rows
