@@ -58,6 +58,31 @@ def test_a_key_queued_before_or_twice_in_one_batch_is_written_once(dbsession, de
     assert sorted(dbsession.scalars(select(OutboxMessage.dedup_key))) == ["test:new", "test:same"]
 
 
+def test_on_postgresql_a_key_already_queued_is_skipped_before_the_insert_is_tried(dbsession, demo, backend):
+    """Offering again a thousand queued notices (a full sweep after the recipients changed) must
+    not insert each row and have it killed by the unique index: PostgreSQL would draw an id from
+    the sequence for every such attempt. Rows already queued are left out by an index probe."""
+    if backend != "postgresql":
+        import pytest
+
+        pytest.skip("the sequence and speculative insertion are PostgreSQL's")
+    from sqlalchemy import text
+
+    officer = person(dbsession, "canbo.sldtbxh")
+    rows = [message_row(dedup_key=f"test:again:{n}", kind="daily_digest", to=officer, subject="Thư", at=WHEN)
+            for n in range(1000)]
+    assert len(enqueue(dbsession, rows)) == 1000
+
+    def next_id():
+        return dbsession.scalar(text("SELECT nextval(pg_get_serial_sequence('outbox_messages', 'id'))"))
+
+    before = next_id()
+    fresh = message_row(dedup_key="test:again:new", kind="daily_digest", to=officer, subject="Thư", at=WHEN)
+    written = enqueue(dbsession, [*rows, fresh])
+    assert [r.kind for r in written] == ["daily_digest"]
+    assert next_id() == before + 2  # one id for the new row, none for the thousand already queued
+
+
 def test_every_column_survives_the_batch_whether_shared_by_all_rows_or_not(dbsession, demo):
     due = task(dbsession, deadline=dt.date(2026, 12, 17))
     officer = person(dbsession, "canbo.sldtbxh")
