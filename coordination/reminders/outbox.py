@@ -79,8 +79,8 @@ def _pg_insert(varying: tuple[str, ...]):
         f"INSERT INTO {OutboxMessage.__tablename__} ({', '.join(_COLUMNS)}) "
         f"SELECT {values} FROM json_to_recordset(CAST(:rows AS json)) AS r({record}) "
         # a key already queued is skipped by an index probe; left to ON CONFLICT alone, each such row
-        # is first written, then found conflicting and killed (a full sweep after a change of
-        # recipients offers a whole day's notices again: 27 s instead of 9 s nationally)
+        # would be written, found conflicting and killed: a sequence value drawn and a dead tuple
+        # left for every notice a full sweep offers again (time: the same, bench/RESULTS.md)
         f"WHERE NOT EXISTS (SELECT 1 FROM {OutboxMessage.__tablename__} AS queued WHERE queued.dedup_key = r.dedup_key) "
         "ON CONFLICT (dedup_key) DO NOTHING RETURNING id, kind"
     )
