@@ -70,6 +70,12 @@ class Directory:
             if row.parent_id is not None:
                 self._children[row.parent_id].append(row.id)
         self._rows = (users, sorted((user_id, sorted(found)) for user_id, found in roles.items()), agencies)
+        # asked once per notice by a sweep (a hundred thousand times nationally): answered from memory
+        self._leaders_by_name: dict[str, list[Recipient]] = defaultdict(list)
+        for person in self._leaders:
+            self._leaders_by_name[_name_key(person.name)].append(person)
+        self._trees: dict[int, frozenset[int]] = {}
+        self._offices: dict[int, list[Recipient]] = {}
 
     def fingerprint(self) -> str:
         """A digest of who can receive what (people, roles, agencies and their mailboxes; not the
@@ -114,19 +120,23 @@ class Directory:
     def issuing_office(self, issuer_id: int) -> list[Recipient]:
         """The clerks who follow up the issuer's directives: in the issuer or its office (a child)."""
         self._whole("issuing_office")
-        agencies = [issuer_id, *self._children.get(issuer_id, ())]
-        return _unique([person for agency in agencies for person in self._role(agency, CLERK)])
+        if issuer_id not in self._offices:
+            agencies = [issuer_id, *self._children.get(issuer_id, ())]
+            self._offices[issuer_id] = _unique([person for agency in agencies for person in self._role(agency, CLERK)])
+        return list(self._offices[issuer_id])
 
-    def within(self, agency_id: int) -> set[int]:
+    def within(self, agency_id: int) -> frozenset[int]:
         """``agency_id`` and every agency below it in the organisation tree."""
         self._whole("within")
-        found, todo = set(), [agency_id]
-        while todo:
-            current = todo.pop()
-            if current not in found:
-                found.add(current)
-                todo.extend(self._children.get(current, ()))
-        return found
+        if agency_id not in self._trees:
+            found, todo = set(), [agency_id]
+            while todo:
+                current = todo.pop()
+                if current not in found:
+                    found.add(current)
+                    todo.extend(self._children.get(current, ()))
+            self._trees[agency_id] = frozenset(found)
+        return self._trees[agency_id]
 
     def signer(self, signer_name: str | None, issuer_id: int | None = None) -> list[Recipient]:
         """The leader who signed, matched by name (the directive records the signer's name) among
@@ -137,8 +147,8 @@ class Directory:
         if not wanted:
             return []
         tree = self.within(issuer_id) if issuer_id is not None else None
-        return _unique([person for person in self._leaders if _name_key(person.name) == wanted
-                        and (tree is None or person.agency_id in tree)])
+        return _unique([person for person in self._leaders_by_name.get(wanted, ())
+                        if tree is None or person.agency_id in tree])
 
     def leaders(self) -> list[Recipient]:
         self._whole("leaders")

@@ -160,3 +160,4 @@ def test_issuing_loads_only_the_staff_of_the_agencies_it_names(dbsession, demo):
     finally:
         event.remove(connection, "before_cursor_execute", count)
     assert user_rows and all("users.agency_id IN" in s or "users.agency_id = ANY" in s for s in user_rows), user_rows
+
