@@ -168,10 +168,13 @@ def test_two_web_processes_and_the_scheduler_carry_a_directive_through(pg_url, t
         for base in (web1, web2):
             wait_until(lambda: healthy(base), what=f"{base}/healthz")
 
+        from coordination.reminders.jobs import JOBS
+
+        # production.ini schedules every job (the sweep, dispatch, digests, reports, the sessions purge)
         def jobs_stored():
             with engine.connect() as conn:
-                return conn.execute(text("SELECT count(*) FROM apscheduler_jobs")).scalar() == 6
-        wait_until(jobs_stored, what="the scheduler's six jobs in the database")
+                return conn.execute(text("SELECT count(*) FROM apscheduler_jobs")).scalar() == len(JOBS)
+        wait_until(jobs_stored, what=f"the scheduler's {len(JOBS)} jobs in the database")
 
         clerk, leader, officer = Browser(), Browser(), Browser()
         clerk.login(web1, "chuyenvien", passwords["chuyenvien"])
