@@ -42,17 +42,13 @@ def batches(values: Iterable, size: int = BATCH) -> Iterator[list]:
 # -- lookups, by batches of task ids --------------------------------------------------------------
 
 
-def _among(dbsession: Session, column, ids: list[int]):
-    return among(dbsession, column, ids)
-
-
 def coordinating_names(dbsession: Session, task_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
     """Task id → the coordinating agencies' names in Vietnamese alphabetical order."""
     out: dict[int, list[str]] = defaultdict(list)
     for batch in batches(set(task_ids)):
         rows = dbsession.execute(
             select(task_coordinators.c.task_id, Agency.name).join(Agency, Agency.id == task_coordinators.c.agency_id)
-            .where(_among(dbsession, task_coordinators.c.task_id, batch)))
+            .where(among(dbsession, task_coordinators.c.task_id, batch)))
         for task_id, name in rows:
             out[task_id].append(name)
     return {task_id: tuple(sorted(names, key=vietnamese_key)) for task_id, names in out.items()}
@@ -63,7 +59,7 @@ def latest_progress(dbsession: Session, task_ids: Iterable[int], as_of: dt.date)
     ``as_of``. Contributions of coordinating agencies are addressed to the lead, not counted."""
     out = {}
     for batch in batches(set(task_ids)):
-        ranked = _ranked_progress(_among(dbsession, ProgressReport.task_id, batch), as_of)
+        ranked = _ranked_progress(among(dbsession, ProgressReport.task_id, batch), as_of)
         for row in dbsession.execute(select(ranked).where(ranked.c.rn == 1)):
             out[row.task_id] = (row.percent, row.text, row.reported_at)
     return out
