@@ -52,7 +52,7 @@ from .model import (
     TargetStatus,
 )
 from .ranking import vietnamese_key
-from .units import units, without_jit
+from .units import kept_units, units, without_jit
 
 DEFAULT_TITLE = "Tình hình thực hiện nhiệm vụ được giao"
 # words that make a target one to stay under ("giảm tỷ lệ hộ nghèo xuống dưới 2%")
@@ -201,7 +201,7 @@ def build_report(dbsession: Session, scope: ReportScope, as_of: dt.date, letterh
     latest progress reported by the cut-off, the targets against their latest values, the ranking.
     """
     without_jit(dbsession)
-    u = units(scope, as_of)
+    u = kept_units(dbsession, scope, as_of)
     counts = _class_counts(dbsession, u)
     overdue = _overdue_tasks(dbsession, u, as_of)
     days: dict[int, int] = defaultdict(int)
