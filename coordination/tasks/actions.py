@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from ..accounts.models import User
 from ..i18n import _
 from ..organizations.models import Agency
-from . import escalations, extensions, lifecycle
+from . import delegation, escalations, extensions, lifecycle
 from .errors import InvalidInput
 from .models import Task
 
@@ -64,7 +64,7 @@ def perform(dbsession: Session, task: Task, actor: User, action: str, values: di
         agencies = [_agency(dbsession, a, "lead_agencies") for a in sorted(values.get("lead_agencies") or (), key=int)]
         subtasks = [{"lead_agency": a, "content": values.get("content") or "", "deadline": values.get("deadline")} for a in agencies]
         try:
-            return lifecycle.delegate(dbsession, task, actor, expected_version=version, subtasks=subtasks)
+            return delegation.delegate(dbsession, task, actor, expected_version=version, subtasks=subtasks)
         except InvalidInput as bad:
             # the form has one content and one deadline for all: report each problem once, on its field
             fields = {}
@@ -75,7 +75,7 @@ def perform(dbsession: Session, task: Task, actor: User, action: str, values: di
         subtasks = [{"lead_agency": _agency(dbsession, s.get("lead_agency"), f"subtasks.{i}.lead_agency"),
                      "content": s.get("content") or "", "deadline": s.get("deadline")}
                     for i, s in enumerate(values.get("subtasks") or [])]
-        return lifecycle.delegate(dbsession, task, actor, expected_version=version, subtasks=subtasks)
+        return delegation.delegate(dbsession, task, actor, expected_version=version, subtasks=subtasks)
     if action == "comment":
         return lifecycle.add_comment(dbsession, task, actor, expected_version=version, text=values.get("text"))
     if action == "cancel":

@@ -7,11 +7,11 @@ task, writes an ``AuditEvent`` (before → after), publishes ``events.TaskEvent`
 (``_finish``). It raises ``NotAllowed``, ``StaleVersion`` or ``InvalidInput`` and then has changed
 nothing.
 
-The task's own steps are here: the agency acknowledges, reports progress and completion, delegates
-and comments; the issuer accepts or returns a completion and cancels. The requests to the issuer
-and its answers, ruled in ``RULES`` and taken through the same ``_check`` and ``_finish``, have
-modules of their own: ``extensions`` (a new deadline) and ``escalations`` (a matter beyond the
-agency's authority).
+The task's own steps are here: the agency acknowledges, reports progress and completion and
+comments; the issuer accepts or returns a completion and cancels. The other actions have modules of
+their own, ruled in ``RULES`` and taken through the same ``_check`` and ``_finish``: ``delegation``
+(subtasks for the lead agency's units or lower agencies), ``extensions`` (a later deadline asked of
+the issuer) and ``escalations`` (a matter beyond the agency's authority, raised to the issuer).
 
 Every action bumps the task's ``version`` (comments too), so a form or API call based on an older
 version is refused with a conflict instead of overwriting what someone else did.
@@ -32,7 +32,6 @@ from .. import events
 from ..accounts.models import AGENCY_HEAD, AGENCY_OFFICER, User
 from ..clock import now, today
 from ..i18n import _
-from ..organizations.models import Agency
 from . import access
 from .access import APPROVER, COORDINATOR, LEAD, LEAD_HEAD, LEAD_OFFICER, OBSERVER, REVIEWER
 from .errors import InvalidInput, NotAllowed, StaleVersion
@@ -43,10 +42,8 @@ from .models import (
     CANCELLED,
     COMPLETED,
     COMPLETION_REPORTED,
-    DATE,
     IN_PROGRESS,
     OCC_OPEN,
-    ONGOING,
     OPEN_STATUSES,
     RETURNED,
     TASK_STATUSES,
@@ -290,61 +287,6 @@ def report_completion(dbsession: Session, task: Task, actor: User, *, expected_v
         after = {"status": COMPLETION_REPORTED, "completed_on": reported_on}
     _finish(dbsession, task, actor, "report_completion", before, {**after, "text": text})
     return task
-
-
-def _may_receive_delegation(parent_agency: Agency, agency: Agency) -> bool:
-    """An agency's own units (below it in the tree) or agencies of a lower level (districts for a
-    department)."""
-    node = agency.parent
-    while node is not None:
-        if node.id == parent_agency.id:
-            return True
-        node = node.parent
-    return agency.kind.level > parent_agency.kind.level
-
-
-def delegate(dbsession: Session, task: Task, actor: User, *, expected_version: int, subtasks: list[dict]) -> list[Task]:
-    """Split the task into subtasks, each ``{"lead_agency": Agency, "content": str, "deadline": date|None}``,
-    for the lead agency's units or agencies below it, each due no later than the task itself."""
-    _check(task, actor, "delegate", expected_version)
-    fields: dict[str, str] = {}
-    if not subtasks:
-        fields["subtasks"] = _("Cần ít nhất một nhiệm vụ con.")
-    for i, spec in enumerate(subtasks):
-        agency, content, deadline = spec.get("lead_agency"), (spec.get("content") or "").strip(), spec.get("deadline")
-        if agency is None or agency.id == task.lead_agency_id or not _may_receive_delegation(task.lead_agency, agency):
-            fields[f"subtasks.{i}.lead_agency"] = _("Chỉ giao cho đơn vị trực thuộc hoặc cơ quan cấp dưới.")
-        if not content:
-            fields[f"subtasks.{i}.content"] = _("Bắt buộc nhập.")
-        if task.deadline_in_force is not None and (deadline is None or deadline > task.deadline_in_force):
-            fields[f"subtasks.{i}.deadline"] = _("Thời hạn không được sau thời hạn của nhiệm vụ cấp trên.")
-        elif deadline is not None and deadline < today():
-            fields[f"subtasks.{i}.deadline"] = _("Thời hạn không được trước hôm nay.")
-    if fields:
-        raise InvalidInput(fields)
-    created = []
-    for spec in subtasks:
-        deadline = spec.get("deadline")
-        child = Task(
-            directive_id=task.directive_id, parent=task, paragraph=task.paragraph, content=spec["content"].strip(),
-            lead_agency=spec["lead_agency"], report_to_id=task.lead_agency_id, status=ASSIGNED,
-            deadline_kind=DATE if deadline else ONGOING, original_deadline=deadline, deadline_in_force=deadline,
-        )
-        dbsession.add(child)
-        created.append(child)
-    dbsession.flush()
-    for child in created:
-        dbsession.add(AuditEvent(entity="task", entity_id=child.id, action="created", actor_id=actor.id,
-                                 agency_id=actor.agency_id, before=None,
-                                 after=_jsonable({"parent_id": task.id, "deadline_in_force": child.deadline_in_force})))
-    before, after = None, {"subtasks": [c.id for c in created]}
-    if task.status in (ASSIGNED, ACKNOWLEDGED, RETURNED):
-        before = _set_status(task, IN_PROGRESS)
-        after["status"] = IN_PROGRESS
-    _finish(dbsession, task, actor, "delegate", before, after)
-    for child in created:
-        events.publish(dbsession, events.TaskEvent(child.id, "created", actor.id, {"parent_id": task.id}))
-    return created
 
 
 def add_comment(dbsession: Session, task: Task, actor: User, *, expected_version: int, text: str) -> Comment:

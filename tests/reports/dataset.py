@@ -42,7 +42,7 @@ from sqlalchemy import select
 from coordination import clock
 from coordination.accounts import services as accounts
 from coordination.accounts.models import User
-from coordination.tasks import escalations, extensions, lifecycle
+from coordination.tasks import delegation, escalations, extensions, lifecycle
 from coordination.tasks.models import Escalation
 from tests.tasks import factories
 
@@ -127,7 +127,7 @@ def build(dbsession) -> Dataset:
     clerk, leader = p["chuyenvien"], p["lanhdao"]
 
     at(5)
-    T["sub"] = lifecycle.delegate(dbsession, T["t3"], sl, expected_version=T["t3"].version, subtasks=[
+    T["sub"] = delegation.delegate(dbsession, T["t3"], sl, expected_version=T["t3"].version, subtasks=[
         {"lead_agency": factories.agency(dbsession, "TTDVVL"), "content": "Rà soát tại trung tâm", "deadline": june(25)}])[0]
     at(10)
     esc = escalations.escalate(dbsession, T["t3"], sl, expected_version=T["t3"].version, matter="Thiếu kinh phí",

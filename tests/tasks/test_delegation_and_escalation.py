@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from coordination import clock
-from coordination.tasks import escalations, lifecycle
+from coordination.tasks import delegation, escalations, lifecycle
 from coordination.tasks.errors import InvalidInput, NotAllowed
 from coordination.tasks.models import COMPLETED, IN_PROGRESS, ON_TIME, OVERDUE, WITHIN, Task
 from coordination.tasks.services import rollup
@@ -17,7 +17,7 @@ def _june():
 
 
 def _delegate(dbsession, task, people, specs):
-    return lifecycle.delegate(dbsession, task, people["giamdoc.sldtbxh"], expected_version=task.version, subtasks=[
+    return delegation.delegate(dbsession, task, people["giamdoc.sldtbxh"], expected_version=task.version, subtasks=[
         {"lead_agency": factories.agency(dbsession, code), "content": f"Triển khai tại {code}", "deadline": deadline}
         for code, deadline in specs])
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from coordination import events
-from coordination.tasks import escalations, extensions, lifecycle
+from coordination.tasks import delegation, escalations, extensions, lifecycle
 from coordination.tasks.errors import InvalidInput, NotAllowed, StaleVersion
 from coordination.tasks.models import (
     ACKNOWLEDGED,
@@ -74,7 +74,7 @@ def _do(dbsession, task, actor, action):
     if action == "cancel":
         return lifecycle.cancel(dbsession, task, actor, expected_version=v, reason="Thôi")
     if action == "delegate":
-        return lifecycle.delegate(dbsession, task, actor, expected_version=v, subtasks=[
+        return delegation.delegate(dbsession, task, actor, expected_version=v, subtasks=[
             {"lead_agency": factories.agency(dbsession, "H-VANLAM"), "content": "Rà soát", "deadline": dt.date(2025, 8, 15)}])
     raise AssertionError(action)
 

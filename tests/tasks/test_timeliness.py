@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from coordination import clock
-from coordination.tasks import extensions, lifecycle
+from coordination.tasks import delegation, extensions, lifecycle
 from coordination.tasks.models import LATE, ON_TIME, OVERDUE, WITHIN
 from coordination.tasks.queries import (
     classify,
@@ -154,7 +154,7 @@ def test_counts_per_agency_now_and_as_of_a_past_date(dbsession, people):
 def test_counts_leave_out_subtasks_when_asked(dbsession, people):
     clock.set_now(dt.datetime(2025, 6, 1, 9, 0))
     task = factories.task(dbsession, deadline=dt.date(2025, 8, 31))
-    lifecycle.delegate(dbsession, task, people["giamdoc.sldtbxh"], expected_version=task.version, subtasks=[
+    delegation.delegate(dbsession, task, people["giamdoc.sldtbxh"], expected_version=task.version, subtasks=[
         {"lead_agency": factories.agency(dbsession, "H-VANLAM"), "content": "Rà soát", "deadline": dt.date(2025, 8, 15)}])
     vanlam = factories.agency(dbsession, "H-VANLAM").id
     assert timeliness_counts(dbsession, directive_ids=[task.directive_id])[vanlam][WITHIN] == 1
