@@ -108,22 +108,6 @@ def test_extension_keeps_the_original_deadline_and_applies_from_its_approval(dbs
     assert current_timeliness(task) == WITHIN
 
 
-def test_refused_extension_leaves_the_deadline_and_one_request_at_a_time(dbsession, people):
-    clock.set_now(dt.datetime(2025, 6, 1, 9, 0))
-    task = factories.task(dbsession, deadline=dt.date(2025, 6, 30))
-    ext = extensions.request_extension(dbsession, task, people["canbo.sldtbxh"], expected_version=task.version,
-                                       proposed_deadline=dt.date(2025, 7, 31), reason="Lý do")
-    with pytest.raises(lifecycle.InvalidInput):
-        extensions.request_extension(dbsession, task, people["canbo.sldtbxh"], expected_version=task.version,
-                                     proposed_deadline=dt.date(2025, 8, 31), reason="Lần hai")
-    with pytest.raises(lifecycle.InvalidInput):
-        extensions.refuse_extension(dbsession, task, people["lanhdao"], expected_version=task.version, extension_id=ext.id, note="")
-    extensions.refuse_extension(dbsession, task, people["lanhdao"], expected_version=task.version, extension_id=ext.id, note="Không đủ căn cứ")
-    assert ext.status == "refused" and task.deadline_in_force == dt.date(2025, 6, 30)
-    with pytest.raises(lifecycle.NotAllowed):
-        extensions.approve_extension(dbsession, task, people["lanhdao"], expected_version=task.version, extension_id=ext.id)
-
-
 def test_counts_per_agency_now_and_as_of_a_past_date(dbsession, people):
     clock.set_now(dt.datetime(2025, 6, 1, 9, 0))
     directive = factories.directive(dbsession)
