@@ -1,5 +1,6 @@
-"""Carry out plan events through ``coordination.tasks.lifecycle``: one action at a time, through
-the same functions the pages, the API and the scheduler call (rules, versions, audit, history)."""
+"""Carry out plan events through ``coordination.tasks.lifecycle`` (with its ``extensions`` and
+``escalations``): one action at a time, through the same functions the pages, the API and the
+scheduler call (rules, versions, audit, history)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from coordination import clock
 from coordination.accounts.models import User
-from coordination.tasks import lifecycle
+from coordination.tasks import escalations, extensions, lifecycle
 from coordination.tasks.errors import InvalidInput, NotAllowed, StaleVersion
 from coordination.tasks.models import OPEN, PENDING, Escalation, Extension, Task, TaskOccurrence
 
@@ -56,20 +57,20 @@ class LifecyclePath:
         elif e.action == P.RETURN:
             lifecycle.return_completion(s, task, actor, expected_version=v, reason=a[0])
         elif e.action == P.EXTENSION:
-            lifecycle.request_extension(s, task, actor, expected_version=v, proposed_deadline=a[0], reason=a[1])
+            extensions.request_extension(s, task, actor, expected_version=v, proposed_deadline=a[0], reason=a[1])
         elif e.action in (P.APPROVE, P.REFUSE):
             pending = s.scalar(select(Extension.id).where(Extension.task_id == task.id, Extension.status == PENDING))
             if pending is None:
                 raise LookupError("no pending extension")
-            decide = lifecycle.approve_extension if e.action == P.APPROVE else lifecycle.refuse_extension
+            decide = extensions.approve_extension if e.action == P.APPROVE else extensions.refuse_extension
             decide(s, task, actor, expected_version=v, extension_id=pending, note=a[0])
         elif e.action == P.ESCALATE:
-            lifecycle.escalate(s, task, actor, expected_version=v, matter=a[0], proposal=a[1])
+            escalations.escalate(s, task, actor, expected_version=v, matter=a[0], proposal=a[1])
         elif e.action == P.DECIDE:
             open_ = s.scalar(select(Escalation.id).where(Escalation.task_id == task.id, Escalation.status == OPEN))
             if open_ is None:
                 raise LookupError("no open escalation")
-            lifecycle.decide_escalation(s, task, actor, expected_version=v, escalation_id=open_, decision=a[0])
+            escalations.decide_escalation(s, task, actor, expected_version=v, escalation_id=open_, decision=a[0])
         elif e.action == P.COMMENT:
             lifecycle.add_comment(s, task, actor, expected_version=v, text=a[0])
         elif e.action == P.CANCEL:

@@ -25,6 +25,22 @@ def test_migrations_are_at_the_single_head(engine):
         assert MigrationContext.configure(connection).get_current_revision() == script.get_current_head()
 
 
+def test_0011_on_sqlite_the_rows_naming_a_deleted_outbox_row_are_found_by_index(engine, backend):
+    """SQLite keeps the foreign key on outbox_messages.digest_id (see 0010), so deleting an outbox row
+    looks for the rows naming it: without an index, a scan of the outbox per deleted row. PostgreSQL
+    has neither the key nor the index."""
+    from sqlalchemy import inspect, text
+
+    indexes = {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("outbox_messages")}
+    if backend == "postgresql":
+        assert "ix_outbox_messages_digest_id" not in indexes
+        return
+    assert indexes["ix_outbox_messages_digest_id"] == ["digest_id"]
+    with engine.connect() as connection:  # the lookup the foreign key makes for each deleted row
+        plan = connection.execute(text("EXPLAIN QUERY PLAN SELECT 1 FROM outbox_messages WHERE digest_id = 1")).all()
+    assert "ix_outbox_messages_digest_id" in " ".join(row[-1] for row in plan), plan
+
+
 def test_0007_drops_the_session_counter_without_touching_what_refers_to_users(fresh_db_url):
     """0007 drops a column of ``users``. Done as a batch "move and copy" on SQLite, dropping the old
     table would cascade into user_roles and api_tokens; the users and what refers to them must stay."""

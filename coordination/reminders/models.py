@@ -36,7 +36,12 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),
+        # SQLite only (migration 0011): its foreign key on digest_id looks, for each deleted row, for
+        # the rows naming it; PostgreSQL has no such key (0010) and nothing selects by digest_id
+        Index("ix_outbox_messages_digest_id", "digest_id").ddl_if(dialect="sqlite"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)

@@ -22,7 +22,7 @@ from ..accounts import services as accounts
 from ..accounts.models import User
 from ..directives.models import Directive, DirectiveTask, DirectiveType, Target
 from ..organizations.models import Agency
-from ..tasks import lifecycle
+from ..tasks import escalations, extensions, lifecycle
 from ..tasks.models import ASSIGNED, DATE, Task
 
 DIRECTIVES = [
@@ -138,19 +138,19 @@ def _play(dbsession, task, officer, clerk, leader, fate: float, today: dt.date, 
         ask = max(ack, deadline - dt.timedelta(days=5))
         if ask < today:
             _at(ask, 11)
-            extension = lifecycle.request_extension(
+            extension = extensions.request_extension(
                 dbsession, task, officer, expected_version=task.version,
                 proposed_deadline=deadline + dt.timedelta(days=30), reason="Chờ hướng dẫn của bộ, ngành trung ương")
             if ask + dt.timedelta(days=2) < today:
                 _at(ask + dt.timedelta(days=2), 15)
-                lifecycle.approve_extension(dbsession, task, leader, expected_version=task.version,
-                                            extension_id=extension.id)
+                extensions.approve_extension(dbsession, task, leader, expected_version=task.version,
+                                             extension_id=extension.id)
         return
     else:  # still open (overdue if the deadline has passed); now and then a matter for the leaders
         if fate > 0.93 and midway < today:
             _at(midway + dt.timedelta(days=1), 14)
-            lifecycle.escalate(dbsession, task, officer, expected_version=task.version,
-                               matter="Vướng mắc về cơ chế bố trí kinh phí", proposal="Đề nghị UBND tỉnh cho chủ trương")
+            escalations.escalate(dbsession, task, officer, expected_version=task.version,
+                                 matter="Vướng mắc về cơ chế bố trí kinh phí", proposal="Đề nghị UBND tỉnh cho chủ trương")
         return
     if done >= today:
         return

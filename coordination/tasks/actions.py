@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from ..accounts.models import User
 from ..i18n import _
 from ..organizations.models import Agency
-from . import lifecycle
+from . import delegation, escalations, extensions, lifecycle
 from .errors import InvalidInput
 from .models import Task
 
@@ -44,27 +44,27 @@ def perform(dbsession: Session, task: Task, actor: User, action: str, values: di
         return lifecycle.return_completion(dbsession, task, actor, expected_version=version, reason=values.get("reason"),
                                            occurrence_id=values.get("occurrence_id"))
     if action == "extension":
-        return lifecycle.request_extension(dbsession, task, actor, expected_version=version,
-                                           proposed_deadline=values.get("proposed_deadline"), reason=values.get("reason"))
+        return extensions.request_extension(dbsession, task, actor, expected_version=version,
+                                            proposed_deadline=values.get("proposed_deadline"), reason=values.get("reason"))
     if action == "extension_decision":
-        fn = lifecycle.approve_extension if decision == "approve" else lifecycle.refuse_extension
+        fn = extensions.approve_extension if decision == "approve" else extensions.refuse_extension
         return fn(dbsession, task, actor, expected_version=version, extension_id=values.get("extension_id"), note=values.get("note"))
     if action == "escalate":
-        return lifecycle.escalate(dbsession, task, actor, expected_version=version, matter=values.get("matter"),
-                                  proposal=values.get("proposal"))
+        return escalations.escalate(dbsession, task, actor, expected_version=version, matter=values.get("matter"),
+                                    proposal=values.get("proposal"))
     if action == "escalation_decision":
         new_task = None
         if values.get("create_task"):
             new_task = {"lead_agency": _agency(dbsession, values.get("new_task_lead"), "new_task_lead"),
                         "content": values.get("new_task_content") or "", "deadline": values.get("new_task_deadline")}
-        return lifecycle.decide_escalation(dbsession, task, actor, expected_version=version,
-                                           escalation_id=values.get("escalation_id"), decision=values.get("decision"),
-                                           new_task=new_task)
+        return escalations.decide_escalation(dbsession, task, actor, expected_version=version,
+                                             escalation_id=values.get("escalation_id"), decision=values.get("decision"),
+                                             new_task=new_task)
     if action == "delegate" and "subtasks" not in values:
         agencies = [_agency(dbsession, a, "lead_agencies") for a in sorted(values.get("lead_agencies") or (), key=int)]
         subtasks = [{"lead_agency": a, "content": values.get("content") or "", "deadline": values.get("deadline")} for a in agencies]
         try:
-            return lifecycle.delegate(dbsession, task, actor, expected_version=version, subtasks=subtasks)
+            return delegation.delegate(dbsession, task, actor, expected_version=version, subtasks=subtasks)
         except InvalidInput as bad:
             # the form has one content and one deadline for all: report each problem once, on its field
             fields = {}
@@ -75,7 +75,7 @@ def perform(dbsession: Session, task: Task, actor: User, action: str, values: di
         subtasks = [{"lead_agency": _agency(dbsession, s.get("lead_agency"), f"subtasks.{i}.lead_agency"),
                      "content": s.get("content") or "", "deadline": s.get("deadline")}
                     for i, s in enumerate(values.get("subtasks") or [])]
-        return lifecycle.delegate(dbsession, task, actor, expected_version=version, subtasks=subtasks)
+        return delegation.delegate(dbsession, task, actor, expected_version=version, subtasks=subtasks)
     if action == "comment":
         return lifecycle.add_comment(dbsession, task, actor, expected_version=version, text=values.get("text"))
     if action == "cancel":

@@ -2,8 +2,8 @@
 
 Whoever changes a task (the lifecycle, the directives module withdrawing a directive, a script),
 the change of ``status`` or ``deadline_in_force`` is recorded in ``task_status_history`` /
-``deadline_changes`` in the same flush. A status change that did not come through ``lifecycle``
-(which writes a richer event itself) still leaves an ``AuditEvent`` without an actor.
+``deadline_changes`` in the same flush. A status change that did not come through ``lifecycle`` or
+``delegation`` (which write a richer event themselves) still leaves an ``AuditEvent`` without an actor.
 
 Audit rows are immutable: updating or deleting one through the ORM raises, and the migration adds
 database triggers refusing UPDATE/DELETE on ``audit_events`` for anything that bypasses the ORM.

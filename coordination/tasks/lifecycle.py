@@ -1,10 +1,17 @@
-"""The task state machine, in one place. Views, the API and the scheduler all come through here.
+"""The task state machine. Views, the API and the scheduler all come through here.
 
 ``RULES`` says, for each action, from which states it may be taken, the state it leads to and who
 may take it (relations from ``access``). Each action function takes ``(dbsession, task, actor, *,
-expected_version, ...)``, checks role, version and state in that order, changes the task, writes an
-``AuditEvent`` (before → after), publishes ``events.TaskEvent`` and flushes. It raises
-``NotAllowed``, ``StaleVersion`` or ``InvalidInput`` and then has changed nothing.
+expected_version, ...)``, checks role, version and state in that order (``_check``), changes the
+task, writes an ``AuditEvent`` (before → after), publishes ``events.TaskEvent`` and flushes
+(``_finish``). It raises ``NotAllowed``, ``StaleVersion`` or ``InvalidInput`` and then has changed
+nothing.
+
+The task's own steps are here: the agency acknowledges, reports progress and completion and
+comments; the issuer accepts or returns a completion and cancels. The other actions have modules of
+their own, ruled in ``RULES`` and taken through the same ``_check`` and ``_finish``: ``delegation``
+(subtasks for the lead agency's units or lower agencies), ``extensions`` (a later deadline asked of
+the issuer) and ``escalations`` (a matter beyond the agency's authority, raised to the issuer).
 
 Every action bumps the task's ``version`` (comments too), so a form or API call based on an older
 version is refused with a conflict instead of overwriting what someone else did.
@@ -25,33 +32,23 @@ from .. import events
 from ..accounts.models import AGENCY_HEAD, AGENCY_OFFICER, User
 from ..clock import now, today
 from ..i18n import _
-from ..organizations.models import Agency
 from . import access
 from .access import APPROVER, COORDINATOR, LEAD, LEAD_HEAD, LEAD_OFFICER, OBSERVER, REVIEWER
 from .errors import InvalidInput, NotAllowed, StaleVersion
-from .history import AUDITED_ATTR, EXTENSION_ATTR, REASON_ATTR
+from .history import AUDITED_ATTR
 from .models import (
     ACKNOWLEDGED,
-    APPROVED,
     ASSIGNED,
     CANCELLED,
     COMPLETED,
     COMPLETION_REPORTED,
-    DATE,
-    DECIDED,
     IN_PROGRESS,
     OCC_OPEN,
-    ONGOING,
-    OPEN,
     OPEN_STATUSES,
-    PENDING,
-    REFUSED,
     RETURNED,
     TASK_STATUSES,
     AuditEvent,
     Comment,
-    Escalation,
-    Extension,
     ProgressAttachment,
     ProgressReport,
     Task,
@@ -292,103 +289,6 @@ def report_completion(dbsession: Session, task: Task, actor: User, *, expected_v
     return task
 
 
-def request_extension(dbsession: Session, task: Task, actor: User, *, expected_version: int,
-                      proposed_deadline: dt.date | None, reason: str) -> Extension:
-    """Ask the issuer to move the deadline (xin gia hạn). One request may be pending at a time."""
-    _check(task, actor, "request_extension", expected_version)
-    fields: dict[str, str] = {}
-    reason = _require_text(reason, "reason", fields)
-    if task.is_recurring:
-        raise NotAllowed(_("Nhiệm vụ định kỳ không gia hạn theo cách này."))
-    if proposed_deadline is None:
-        fields["proposed_deadline"] = _("Bắt buộc nhập.")
-    elif proposed_deadline < today() or (task.deadline_in_force and proposed_deadline <= task.deadline_in_force):
-        fields["proposed_deadline"] = _("Thời hạn đề nghị phải sau thời hạn hiện hành và không trước hôm nay.")
-    if dbsession.scalar(select(Extension.id).where(Extension.task_id == task.id, Extension.status == PENDING)):
-        fields["proposed_deadline"] = _("Đã có một đề nghị gia hạn đang chờ xem xét.")
-    if fields:
-        raise InvalidInput(fields)
-    extension = Extension(
-        task_id=task.id, agency_id=actor.agency_id, requested_by_id=actor.id,
-        current_deadline=task.deadline_in_force, proposed_deadline=proposed_deadline, reason=reason,
-    )
-    dbsession.add(extension)
-    dbsession.flush()
-    _finish(dbsession, task, actor, "request_extension", {"deadline_in_force": task.deadline_in_force},
-            {"extension_id": extension.id, "proposed_deadline": proposed_deadline, "reason": reason})
-    return extension
-
-
-def escalate(dbsession: Session, task: Task, actor: User, *, expected_version: int, matter: str, proposal: str) -> Escalation:
-    """Raise a matter beyond the agency's authority (vượt thẩm quyền) with a proposal."""
-    _check(task, actor, "escalate", expected_version)
-    fields: dict[str, str] = {}
-    matter = _require_text(matter, "matter", fields)
-    proposal = _require_text(proposal, "proposal", fields)
-    if fields:
-        raise InvalidInput(fields)
-    escalation = Escalation(task_id=task.id, agency_id=actor.agency_id, raised_by_id=actor.id, matter=matter, proposal=proposal)
-    dbsession.add(escalation)
-    dbsession.flush()
-    _finish(dbsession, task, actor, "escalate", None, {"escalation_id": escalation.id, "matter": matter, "proposal": proposal})
-    return escalation
-
-
-def _may_receive_delegation(parent_agency: Agency, agency: Agency) -> bool:
-    """An agency's own units (below it in the tree) or agencies of a lower level (districts for a
-    department)."""
-    node = agency.parent
-    while node is not None:
-        if node.id == parent_agency.id:
-            return True
-        node = node.parent
-    return agency.kind.level > parent_agency.kind.level
-
-
-def delegate(dbsession: Session, task: Task, actor: User, *, expected_version: int, subtasks: list[dict]) -> list[Task]:
-    """Split the task into subtasks, each ``{"lead_agency": Agency, "content": str, "deadline": date|None}``,
-    for the lead agency's units or agencies below it, each due no later than the task itself."""
-    _check(task, actor, "delegate", expected_version)
-    fields: dict[str, str] = {}
-    if not subtasks:
-        fields["subtasks"] = _("Cần ít nhất một nhiệm vụ con.")
-    for i, spec in enumerate(subtasks):
-        agency, content, deadline = spec.get("lead_agency"), (spec.get("content") or "").strip(), spec.get("deadline")
-        if agency is None or agency.id == task.lead_agency_id or not _may_receive_delegation(task.lead_agency, agency):
-            fields[f"subtasks.{i}.lead_agency"] = _("Chỉ giao cho đơn vị trực thuộc hoặc cơ quan cấp dưới.")
-        if not content:
-            fields[f"subtasks.{i}.content"] = _("Bắt buộc nhập.")
-        if task.deadline_in_force is not None and (deadline is None or deadline > task.deadline_in_force):
-            fields[f"subtasks.{i}.deadline"] = _("Thời hạn không được sau thời hạn của nhiệm vụ cấp trên.")
-        elif deadline is not None and deadline < today():
-            fields[f"subtasks.{i}.deadline"] = _("Thời hạn không được trước hôm nay.")
-    if fields:
-        raise InvalidInput(fields)
-    created = []
-    for spec in subtasks:
-        deadline = spec.get("deadline")
-        child = Task(
-            directive_id=task.directive_id, parent=task, paragraph=task.paragraph, content=spec["content"].strip(),
-            lead_agency=spec["lead_agency"], report_to_id=task.lead_agency_id, status=ASSIGNED,
-            deadline_kind=DATE if deadline else ONGOING, original_deadline=deadline, deadline_in_force=deadline,
-        )
-        dbsession.add(child)
-        created.append(child)
-    dbsession.flush()
-    for child in created:
-        dbsession.add(AuditEvent(entity="task", entity_id=child.id, action="created", actor_id=actor.id,
-                                 agency_id=actor.agency_id, before=None,
-                                 after=_jsonable({"parent_id": task.id, "deadline_in_force": child.deadline_in_force})))
-    before, after = None, {"subtasks": [c.id for c in created]}
-    if task.status in (ASSIGNED, ACKNOWLEDGED, RETURNED):
-        before = _set_status(task, IN_PROGRESS)
-        after["status"] = IN_PROGRESS
-    _finish(dbsession, task, actor, "delegate", before, after)
-    for child in created:
-        events.publish(dbsession, events.TaskEvent(child.id, "created", actor.id, {"parent_id": task.id}))
-    return created
-
-
 def add_comment(dbsession: Session, task: Task, actor: User, *, expected_version: int, text: str) -> Comment:
     """A remark seen by the issuer, the lead and the coordinating agencies."""
     _check(task, actor, "add_comment", expected_version)
@@ -466,89 +366,6 @@ def return_completion(dbsession: Session, task: Task, actor: User, *, expected_v
     task.completed_on = None
     _finish(dbsession, task, actor, "return_completion", before, {"status": RETURNED, "completed_on": None, "reason": reason})
     return task
-
-
-def _pending_extension(dbsession: Session, task: Task, extension_id) -> Extension:
-    extension = dbsession.get(Extension, int(extension_id)) if extension_id is not None else None
-    if extension is None or extension.task_id != task.id:
-        raise InvalidInput({"extension_id": _("Không tìm thấy đề nghị gia hạn.")})
-    if extension.status != PENDING:
-        raise NotAllowed(_("Đề nghị gia hạn này đã được xử lý."))
-    return extension
-
-
-def approve_extension(dbsession: Session, task: Task, actor: User, *, expected_version: int, extension_id: int,
-                      note: str | None = None) -> Extension:
-    """Approve the pending request: the proposed date becomes the deadline in force; the original
-    deadline is kept and the change is recorded in the deadline history."""
-    _check(task, actor, "approve_extension", expected_version)
-    extension = _pending_extension(dbsession, task, extension_id)
-    extension.status, extension.decided_by_id, extension.decided_at = APPROVED, actor.id, now()
-    extension.decision_note = note or None
-    before = {"deadline_in_force": task.deadline_in_force}
-    task.deadline_in_force = extension.proposed_deadline
-    setattr(task, REASON_ATTR, "extension")
-    setattr(task, EXTENSION_ATTR, extension.id)
-    _finish(dbsession, task, actor, "approve_extension", before,
-            {"deadline_in_force": task.deadline_in_force, "extension_id": extension.id, "note": note})
-    return extension
-
-
-def refuse_extension(dbsession: Session, task: Task, actor: User, *, expected_version: int, extension_id: int,
-                     note: str) -> Extension:
-    """Refuse the pending request, with a reason; the deadline stays."""
-    _check(task, actor, "refuse_extension", expected_version)
-    extension = _pending_extension(dbsession, task, extension_id)
-    fields: dict[str, str] = {}
-    note = _require_text(note, "note", fields)
-    if fields:
-        raise InvalidInput(fields)
-    extension.status, extension.decided_by_id, extension.decided_at, extension.decision_note = REFUSED, actor.id, now(), note
-    _finish(dbsession, task, actor, "refuse_extension", None, {"extension_id": extension.id, "note": note})
-    return extension
-
-
-def decide_escalation(dbsession: Session, task: Task, actor: User, *, expected_version: int, escalation_id: int,
-                      decision: str, new_task: dict | None = None) -> Escalation:
-    """Answer an escalation. ``new_task`` (``{"lead_agency", "content", "deadline"}``) creates a new
-    task under the same directive, linked from the escalation."""
-    _check(task, actor, "decide_escalation", expected_version)
-    escalation = dbsession.get(Escalation, int(escalation_id)) if escalation_id is not None else None
-    if escalation is None or escalation.task_id != task.id:
-        raise InvalidInput({"escalation_id": _("Không tìm thấy kiến nghị.")})
-    if escalation.status != OPEN:
-        raise NotAllowed(_("Kiến nghị này đã được trả lời."))
-    fields: dict[str, str] = {}
-    decision = _require_text(decision, "decision", fields)
-    if new_task is not None:
-        if new_task.get("lead_agency") is None:
-            fields["new_task.lead_agency"] = _("Chọn cơ quan chủ trì.")
-        if not (new_task.get("content") or "").strip():
-            fields["new_task.content"] = _("Bắt buộc nhập.")
-        if new_task.get("deadline") is not None and new_task["deadline"] < today():
-            fields["new_task.deadline"] = _("Thời hạn không được trước hôm nay.")
-    if fields:
-        raise InvalidInput(fields)
-    escalation.status, escalation.decision = DECIDED, decision
-    escalation.decided_by_id, escalation.decided_at = actor.id, now()
-    after: dict = {"escalation_id": escalation.id, "decision": decision}
-    if new_task is not None:
-        deadline = new_task.get("deadline")
-        created = Task(
-            directive_id=task.directive_id, paragraph=task.paragraph, content=new_task["content"].strip(),
-            lead_agency=new_task["lead_agency"], status=ASSIGNED, deadline_kind=DATE if deadline else ONGOING,
-            original_deadline=deadline, deadline_in_force=deadline,
-        )
-        dbsession.add(created)
-        dbsession.flush()
-        escalation.new_task_id = created.id
-        after["new_task_id"] = created.id
-        dbsession.add(AuditEvent(entity="task", entity_id=created.id, action="created", actor_id=actor.id,
-                                 agency_id=actor.agency_id, before=None,
-                                 after={"escalation_id": escalation.id, "from_task_id": task.id}))
-        events.publish(dbsession, events.TaskEvent(created.id, "created", actor.id, {"escalation_id": escalation.id}))
-    _finish(dbsession, task, actor, "decide_escalation", None, after)
-    return escalation
 
 
 def cancel(dbsession: Session, task: Task, actor: User | None, *, expected_version: int, reason: str) -> Task:

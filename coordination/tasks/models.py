@@ -1,9 +1,10 @@
 """Tasks: what one agency must do under a directive, and everything that happens to it.
 
 A task is assigned to an agency, not a person: every officer of the agency sees it, the agency head
-answers for it. Its state changes only through ``lifecycle`` (which writes the audit trail); the
-history tables below are written by ``history`` on every flush, whoever changed the row, so the
-status of any task can be reconstructed for a past cut-off date.
+answers for it. Its state changes only through ``lifecycle`` and the action modules beside it
+(``delegation``, ``extensions``, ``escalations``), which write the audit trail; the history tables
+below are written by ``history`` on every flush, whoever changed the row, so the status of any task
+can be reconstructed for a past cut-off date.
 """
 
 from __future__ import annotations

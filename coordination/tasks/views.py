@@ -19,7 +19,7 @@ from ..i18n import _
 from ..organizations.models import Agency
 from ..paths import template
 from ..security import READ_ALL, VIEW, WORK_ON_TASKS
-from . import lifecycle, queries, services
+from . import delegation, lifecycle, queries, services
 from .actions import SUCCESS, perform
 from .errors import InvalidInput, NotAllowed, StaleVersion
 from .forms import ACTION_FORMS, MemoryTmpStore
@@ -45,7 +45,7 @@ def _reporters(request):
 def _agency_choices(request, task, action):
     agencies = request.dbsession.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.kind_id, Agency.name)).all()
     if action == "delegate":
-        agencies = [a for a in agencies if a.id != task.lead_agency_id and lifecycle._may_receive_delegation(task.lead_agency, a)]
+        agencies = [a for a in agencies if a.id != task.lead_agency_id and delegation._may_receive_delegation(task.lead_agency, a)]
     return [(str(a.id), a.name) for a in agencies]
 
 

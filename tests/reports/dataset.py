@@ -42,7 +42,8 @@ from sqlalchemy import select
 from coordination import clock
 from coordination.accounts import services as accounts
 from coordination.accounts.models import User
-from coordination.tasks import lifecycle
+from coordination.tasks import delegation, escalations, extensions, lifecycle
+from coordination.tasks.models import Escalation
 from tests.tasks import factories
 
 AS_OF = dt.date(2025, 6, 30)
@@ -126,14 +127,14 @@ def build(dbsession) -> Dataset:
     clerk, leader = p["chuyenvien"], p["lanhdao"]
 
     at(5)
-    T["sub"] = lifecycle.delegate(dbsession, T["t3"], sl, expected_version=T["t3"].version, subtasks=[
+    T["sub"] = delegation.delegate(dbsession, T["t3"], sl, expected_version=T["t3"].version, subtasks=[
         {"lead_agency": factories.agency(dbsession, "TTDVVL"), "content": "Rà soát tại trung tâm", "deadline": june(25)}])[0]
     at(10)
-    esc = lifecycle.escalate(dbsession, T["t3"], sl, expected_version=T["t3"].version, matter="Thiếu kinh phí",
-                             proposal="Đề nghị bổ sung")
+    esc = escalations.escalate(dbsession, T["t3"], sl, expected_version=T["t3"].version, matter="Thiếu kinh phí",
+                               proposal="Đề nghị bổ sung")
     at(12)
-    lifecycle.decide_escalation(dbsession, T["t3"], leader, expected_version=T["t3"].version, escalation_id=esc.id,
-                                decision="Giao Sở Tài chính bố trí")
+    escalations.decide_escalation(dbsession, T["t3"], leader, expected_version=T["t3"].version, escalation_id=esc.id,
+                                  decision="Giao Sở Tài chính bố trí")
     at(15)
     lifecycle.cancel(dbsession, T["t6"], clerk, expected_version=T["t6"].version, reason="Trùng nội dung")
     targets = {t.indicator[:4]: t.id for t in T["t3"].directive_task.targets}
@@ -141,17 +142,17 @@ def build(dbsession) -> Dataset:
     complete(dbsession, T["k1"], kh, clerk, dt.datetime(2025, 6, 14, 9), dt.datetime(2025, 6, 16, 9))
     complete(dbsession, T["k2"], kh, clerk, dt.datetime(2025, 6, 15, 9), dt.datetime(2025, 6, 16, 10))
     at(20)
-    ext = lifecycle.request_extension(dbsession, T["t5"], sl, expected_version=T["t5"].version,
-                                      proposed_deadline=dt.date(2025, 7, 31), reason="Chờ hướng dẫn của Bộ")
+    ext = extensions.request_extension(dbsession, T["t5"], sl, expected_version=T["t5"].version,
+                                       proposed_deadline=dt.date(2025, 7, 31), reason="Chờ hướng dẫn của Bộ")
     complete(dbsession, T["t1"], sl, clerk, dt.datetime(2025, 6, 20, 23, 59), dt.datetime(2025, 6, 22, 9))
     complete(dbsession, T["t2"], sl, clerk, dt.datetime(2025, 6, 21, 9), dt.datetime(2025, 6, 22, 10))
     at(24)
-    lifecycle.approve_extension(dbsession, T["t5"], leader, expected_version=T["t5"].version, extension_id=ext.id)
+    extensions.approve_extension(dbsession, T["t5"], leader, expected_version=T["t5"].version, extension_id=ext.id)
     at(25)
     progress(dbsession, T["t4"], sl, 50, "Đã rà soát 50% hồ sơ")
     at(26)
-    lifecycle.escalate(dbsession, T["t4"], sl, expected_version=T["t4"].version, matter="Vướng quy định",
-                       proposal="Đề nghị hướng dẫn")
+    escalations.escalate(dbsession, T["t4"], sl, expected_version=T["t4"].version, matter="Vướng quy định",
+                         proposal="Đề nghị hướng dẫn")
     at(28)
     progress(dbsession, T["t3"], sl, 82, "Đã giới thiệu việc làm cho 82%",
              {targets["Tỷ l"]: 82, targets["Giảm"]: 3.5})
@@ -176,11 +177,11 @@ def change_after_cutoff(dbsession, d: Dataset) -> None:
     at(5, 7)
     complete(dbsession, T["t4"], sl, clerk, dt.datetime(2025, 7, 5, 9), dt.datetime(2025, 7, 5, 10))
     lifecycle.accept_completion(dbsession, T["t8"], clerk, expected_version=T["t8"].version)
-    esc = next(e for e in dbsession.scalars(select(lifecycle.Escalation).where(lifecycle.Escalation.task_id == T["t4"].id)))
-    lifecycle.decide_escalation(dbsession, T["t4"], leader, expected_version=T["t4"].version, escalation_id=esc.id,
-                                decision="Đồng ý")
+    esc = next(e for e in dbsession.scalars(select(Escalation).where(Escalation.task_id == T["t4"].id)))
+    escalations.decide_escalation(dbsession, T["t4"], leader, expected_version=T["t4"].version, escalation_id=esc.id,
+                                  decision="Đồng ý")
     lifecycle.cancel(dbsession, T["v1"], clerk, expected_version=T["v1"].version, reason="Không còn phù hợp")
-    ext = lifecycle.request_extension(dbsession, T["k3"], p["canbo.skhdt"], expected_version=T["k3"].version,
-                                      proposed_deadline=dt.date(2025, 8, 31), reason="Lý do")
-    lifecycle.approve_extension(dbsession, T["k3"], leader, expected_version=T["k3"].version, extension_id=ext.id)
+    ext = extensions.request_extension(dbsession, T["k3"], p["canbo.skhdt"], expected_version=T["k3"].version,
+                                       proposed_deadline=dt.date(2025, 8, 31), reason="Lý do")
+    extensions.approve_extension(dbsession, T["k3"], leader, expected_version=T["k3"].version, extension_id=ext.id)
     at(10, 7)

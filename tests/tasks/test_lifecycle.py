@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from coordination import events
-from coordination.tasks import lifecycle
+from coordination.tasks import delegation, escalations, extensions, lifecycle
 from coordination.tasks.errors import InvalidInput, NotAllowed, StaleVersion
 from coordination.tasks.models import (
     ACKNOWLEDGED,
@@ -66,15 +66,15 @@ def _do(dbsession, task, actor, action):
     if action == "return_completion":
         return lifecycle.return_completion(dbsession, task, actor, expected_version=v, reason="Chưa đạt")
     if action == "request_extension":
-        return lifecycle.request_extension(dbsession, task, actor, expected_version=v, proposed_deadline=dt.date(2025, 9, 30), reason="Chờ kinh phí")
+        return extensions.request_extension(dbsession, task, actor, expected_version=v, proposed_deadline=dt.date(2025, 9, 30), reason="Chờ kinh phí")
     if action == "escalate":
-        return lifecycle.escalate(dbsession, task, actor, expected_version=v, matter="Thiếu kinh phí", proposal="Đề nghị bổ sung")
+        return escalations.escalate(dbsession, task, actor, expected_version=v, matter="Thiếu kinh phí", proposal="Đề nghị bổ sung")
     if action == "add_comment":
         return lifecycle.add_comment(dbsession, task, actor, expected_version=v, text="Ý kiến")
     if action == "cancel":
         return lifecycle.cancel(dbsession, task, actor, expected_version=v, reason="Thôi")
     if action == "delegate":
-        return lifecycle.delegate(dbsession, task, actor, expected_version=v, subtasks=[
+        return delegation.delegate(dbsession, task, actor, expected_version=v, subtasks=[
             {"lead_agency": factories.agency(dbsession, "H-VANLAM"), "content": "Rà soát", "deadline": dt.date(2025, 8, 15)}])
     raise AssertionError(action)
 
@@ -272,9 +272,9 @@ def test_coordinator_rows_carry_the_tasks_status_and_deadline(dbsession, people)
                                      .where(task_coordinators.c.task_id == task.id)))
 
     assert copies() == {(ASSIGNED, dt.date(2025, 8, 31))}
-    ext = lifecycle.request_extension(dbsession, task, people["canbo.sldtbxh"], expected_version=task.version,
-                                      proposed_deadline=dt.date(2025, 9, 30), reason="Chờ")
-    lifecycle.approve_extension(dbsession, task, people["lanhdao"], expected_version=task.version, extension_id=ext.id)
+    ext = extensions.request_extension(dbsession, task, people["canbo.sldtbxh"], expected_version=task.version,
+                                       proposed_deadline=dt.date(2025, 9, 30), reason="Chờ")
+    extensions.approve_extension(dbsession, task, people["lanhdao"], expected_version=task.version, extension_id=ext.id)
     lifecycle.acknowledge(dbsession, task, people["canbo.sldtbxh"], expected_version=task.version)
     assert copies() == {(ACKNOWLEDGED, dt.date(2025, 9, 30))}
     task.coordinating_agencies.append(factories.agency(dbsession, "SNV"))

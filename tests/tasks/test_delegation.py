@@ -1,11 +1,13 @@
+"""Subtasks: to whom a lead agency may delegate, within which deadlines, and who reviews them."""
+
 import datetime as dt
 
 import pytest
 
 from coordination import clock
-from coordination.tasks import lifecycle
+from coordination.tasks import delegation, lifecycle
 from coordination.tasks.errors import InvalidInput, NotAllowed
-from coordination.tasks.models import COMPLETED, IN_PROGRESS, ON_TIME, OVERDUE, WITHIN, Task
+from coordination.tasks.models import COMPLETED, IN_PROGRESS, ON_TIME, OVERDUE
 from coordination.tasks.services import rollup
 
 from . import factories
@@ -17,7 +19,7 @@ def _june():
 
 
 def _delegate(dbsession, task, people, specs):
-    return lifecycle.delegate(dbsession, task, people["giamdoc.sldtbxh"], expected_version=task.version, subtasks=[
+    return delegation.delegate(dbsession, task, people["giamdoc.sldtbxh"], expected_version=task.version, subtasks=[
         {"lead_agency": factories.agency(dbsession, code), "content": f"Triển khai tại {code}", "deadline": deadline}
         for code, deadline in specs])
 
@@ -51,22 +53,3 @@ def test_parent_shows_the_rollup_and_the_delegator_reviews_subtasks(dbsession, p
     assert summary.by_status == {"completed": 1, "in_progress": 1}
     assert summary.by_timeliness[ON_TIME] == 1 and summary.by_timeliness[OVERDUE] == 1
     assert rollup(vanlam) is None
-
-
-def test_escalation_decision_can_create_a_new_task(dbsession, people):
-    task = factories.task(dbsession, deadline=dt.date(2025, 8, 31))
-    esc = lifecycle.escalate(dbsession, task, people["giamdoc.sldtbxh"], expected_version=task.version,
-                             matter="Vượt thẩm quyền: điều chỉnh dự toán", proposal="Giao Sở Tài chính bổ sung dự toán")
-    with pytest.raises(NotAllowed):  # the clerk registers, the leader decides
-        lifecycle.decide_escalation(dbsession, task, people["chuyenvien"], expected_version=task.version, escalation_id=esc.id, decision="x")
-    lifecycle.decide_escalation(dbsession, task, people["lanhdao"], expected_version=task.version, escalation_id=esc.id,
-                                decision="Đồng ý", new_task={"lead_agency": factories.agency(dbsession, "STC"),
-                                                            "content": "Bổ sung dự toán", "deadline": dt.date(2025, 7, 15)})
-    created = dbsession.get(Task, esc.new_task_id)
-    assert esc.status == "decided" and created.lead_agency.code == "STC" and created.status == "assigned"
-    assert created.directive_id == task.directive_id and created.original_deadline == dt.date(2025, 7, 15)
-    with pytest.raises(NotAllowed):
-        lifecycle.decide_escalation(dbsession, task, people["lanhdao"], expected_version=task.version, escalation_id=esc.id, decision="lại")
-    from coordination.tasks.queries import current_timeliness
-
-    assert current_timeliness(created) == WITHIN
