@@ -105,8 +105,7 @@ def fill(engine, tasks: int, due_fraction: float) -> None:
 def forget_sweeps(engine) -> None:
     """No outbox rows, no record of a sweep, no queued change: every case starts from the same state."""
     with engine.begin() as conn:
-        # not DELETE: each deleted row would look for rows naming it in outbox_messages.digest_id,
-        # which has no index (a scan of the outbox per row)
+        # TRUNCATE, not DELETE: it frees the tables at once, leaving no dead rows to step over
         conn.execute(text("TRUNCATE outbox_attempts, outbox_attachments, outbox_messages, sweep_runs, reminder_changes"))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM outbox_messages"))
