@@ -204,3 +204,41 @@ def test_repeated_cells_come_out_right_when_the_memo_of_cells_is_emptied(report,
     expected = [(n, "'=1+1" if lead == "=1+1" else lead, day, n % 3, pytest.approx((n % 4) / 10) if n % 4 else 0)
                 for n, (lead, day) in enumerate(zip(leads, days))]
     assert got == expected
+
+
+class Failing(io.RawIOBase):
+    """An output that takes ``limit`` bytes, then fails like a full disk."""
+
+    def __init__(self, limit):
+        self.limit, self.written = limit, 0
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        if self.written + len(data) > self.limit:
+            raise OSError(28, "No space left on device")
+        self.written += len(data)
+        return len(data)
+
+
+def test_the_task_sheet_is_deflated_in_a_thread_of_its_own_behind_the_rows(report):
+    """CRC and deflate of the long sheet run beside the serialisation (they release the GIL)."""
+    import threading
+
+    threads = set()
+
+    class Watch(Spy):
+        def write(self, data):
+            threads.add(threading.current_thread().name)
+            return super().write(data)
+
+    spy = Watch()
+    assert write_xlsx(report, spy.rows(20000), spy) == 20000
+    assert any(name.startswith("xlsx-deflate") for name in threads)
+    assert load(spy.buffer.getvalue())[TASKS_SHEET].max_row == 20001  # and nothing out of order or lost
+
+
+def test_an_output_that_fails_while_the_sheet_is_deflated_fails_the_export(report):
+    with pytest.raises(OSError, match="No space left"):
+        write_xlsx(report, synthetic_task_rows(20000), Failing(limit=300_000))
