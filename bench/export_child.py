@@ -2,8 +2,9 @@
 
     python -m bench.export_child --db URL --mode app|raw --issuer ID --year 2026
 
-``app``: the task sheet's rows from the report queries (``coordination.reports.tasksheet.task_rows``
-when present, else ``bench.export_rows``) into ``coordination.reports.xlsx.write_xlsx``.
+``app``: what the export view does (``coordination.reports.service.workbook_parts``: the report's
+figures, and the task sheet's rows read ahead, into ``coordination.reports.xlsx.write_xlsx``); for
+older code, ``build_report`` and ``tasksheet.task_rows`` one after the other (or ``bench.export_rows``).
 ``raw``: the same rows fetched by one hand-written statement through the bare DBAPI (a server-side
 cursor on PostgreSQL), and nothing written. Prints one JSON object: seconds, rows, bytes, source.
 """
@@ -36,6 +37,16 @@ def app(url: str, issuer_id: int, year: int) -> tuple[int, int, str]:
     with get_session_factory(engine)() as s, tempfile.TemporaryDirectory() as work:
         path = os.path.join(work, "export.xlsx")
         report = sample_report(scope=scope, as_of=as_of, dated=as_of)
+        try:  # what the export view does
+            from coordination.reports.service import workbook_parts
+        except ImportError:  # older code, measured for comparison
+            workbook_parts = None
+        if workbook_parts is not None:
+            with workbook_parts(s, scope, as_of, report.letterhead) as (report, rows):
+                count = write_xlsx(report, rows, path)
+            size = os.path.getsize(path)
+            engine.dispose()
+            return count, size, "coordination.reports.service.workbook_parts (figures + rows read ahead)"
         try:
             from coordination.reports.queries import build_report
             from coordination.reports.tasksheet import task_rows

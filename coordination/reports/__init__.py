@@ -2,9 +2,11 @@
 CSV, DOCX, PDF), the leadership dashboard, the JSON API, and the monthly report kept as issued.
 
 Modules: ``model`` (the report as plain data, the counting rules), ``scope`` (which tasks, who may
-see what), ``units`` (the units of a scope as of a date, in SQL), ``queries`` (``build_report``,
-``task_rows``, ``monthly_trend``), ``dashboard``, ``tasklist`` (the tasks behind a figure),
-``params`` (a report request from query parameters), ``service`` (what the views call), the formats
+see what), ``units`` (the units of a scope as of a date, in SQL, kept once per transaction),
+``queries`` (``build_report``, ``monthly_trend``), ``tasksheet`` (``task_rows``), ``readahead``
+(the task sheet read on a second connection in the same snapshot), ``dashboard``, ``tasklist``
+(the tasks behind a figure), ``params`` (a report request from query parameters), ``service``
+(what the views call), the formats
 (``xlsx``, ``csv``, ``docx``, ``pdf``, ``charts``, ``responses``), ``storage`` and ``monthly``.
 """
 

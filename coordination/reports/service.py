@@ -8,18 +8,22 @@ request (LibreOffice takes one to a few seconds; the form tells the user to wait
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
+from collections.abc import Iterator
 
 from pyramid.response import Response
 from sqlalchemy.orm import Session
 
 from . import responses
 from .letterhead import letterhead_for
-from .model import ConsolidatedReport
+from .model import ConsolidatedReport, Letterhead, ReportScope, TaskRow
 from .params import ReportRequest
 from .queries import build_report
-from .tasksheet import task_rows
+from .readahead import read_ahead
 from .scope import Viewer
+from .tasksheet import task_rows
 from .serialize import report_json
 
 FILE_FORMATS = ("csv", "xlsx", "docx", "pdf")
@@ -30,15 +34,30 @@ def consolidated(dbsession: Session, settings: dict, viewer: Viewer, request: Re
     return build_report(dbsession, request.scope, request.as_of, letterhead_for(settings, viewer), title=request.title)
 
 
+@contextlib.contextmanager
+def workbook_parts(dbsession: Session, scope: ReportScope, as_of: dt.date, letterhead: Letterhead, *,
+                   title: str | None = None) -> Iterator[tuple[ConsolidatedReport, Iterator[TaskRow]]]:
+    """The report and its task sheet's rows, for a workbook written inside the ``with``: the rows
+    are read ahead on a second connection in this transaction's snapshot (``readahead``) while the
+    report's figures are built on this one. Leaving the ``with`` releases the reader."""
+    rows = read_ahead(dbsession, lambda session: task_rows(session, scope, as_of))
+    try:
+        yield build_report(dbsession, scope, as_of, letterhead, title=title), rows
+    finally:
+        rows.close()
+
+
 def export(dbsession: Session, settings: dict, viewer: Viewer, request: ReportRequest) -> Response:
     """The report in ``request.format`` (json, csv, xlsx, docx, pdf) as a download response. The
     task sheet (CSV, XLSX) streams from the database into a temporary file before returning."""
     fmt = request.format
     if fmt == "csv":
         return responses.csv_file_response(task_rows(dbsession, request.scope, request.as_of), request.as_of)
-    report = consolidated(dbsession, settings, viewer, request)
     if fmt == "xlsx":
-        return responses.xlsx_response(report, task_rows(dbsession, request.scope, request.as_of))
+        with workbook_parts(dbsession, request.scope, request.as_of, letterhead_for(settings, viewer),
+                            title=request.title) as (report, rows):
+            return responses.xlsx_response(report, rows)
+    report = consolidated(dbsession, settings, viewer, request)
     if fmt == "docx":
         return responses.docx_response(report)
     if fmt == "pdf":
