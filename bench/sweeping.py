@@ -31,6 +31,12 @@ LATER_SAME_DAY = BENCH_AT
 def measure(ctx: Context, reps: int, at: dt.datetime = FIRST_OF_DAY, name: str = "sweep") -> Measurement:
     policy = ReminderPolicy()
     today = at.date()
+    if at == LATER_SAME_DAY:
+        # "later the same day" means an earlier sweep of the day completed and was recorded: run and
+        # commit one (a copied province's recipients make the dataset's 07:30 sweep a stranger to the
+        # fingerprint, so without it the timed sweeps would all be full reads)
+        with ctx.engine.begin() as conn:
+            run_sweep(Session(bind=conn), {}, at=at - dt.timedelta(minutes=15), policy=policy)
     with ctx.session() as s:
         calendar = load_calendar(s, today, today)
         dates = sorted(candidate_deadlines(today, policy, calendar))
