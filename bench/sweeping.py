@@ -30,13 +30,39 @@ LATER_SAME_DAY = BENCH_AT
 
 def measure(ctx: Context, reps: int, at: dt.datetime = FIRST_OF_DAY, name: str = "sweep") -> Measurement:
     policy = ReminderPolicy()
-    today = at.date()
-    if at == LATER_SAME_DAY:
-        # "later the same day" means an earlier sweep of the day completed and was recorded: run and
-        # commit one (a copied province's recipients make the dataset's 07:30 sweep a stranger to the
-        # fingerprint, so without it the timed sweeps would all be full reads)
+    restore = _earlier_sweep(ctx, at - dt.timedelta(minutes=15), policy) if at == LATER_SAME_DAY else None
+    try:
+        return _measure(ctx, reps, at, name, policy)
+    finally:
+        if restore is not None:
+            restore()
+
+
+def _earlier_sweep(ctx: Context, at: dt.datetime, policy: ReminderPolicy):
+    """Commit a sweep at ``at``: "later the same day" means an earlier sweep of the day completed
+    and was recorded (a copied province's recipients make the dataset's own 07:30 sweep a stranger
+    to the fingerprint, so without it every timed sweep would be a full read). Returns what puts
+    the dataset back as it was (the sweep's mails and record deleted, the change queue refilled):
+    a measurement leaves the dataset as it found it."""
+    with ctx.engine.begin() as conn:
+        last_mail = conn.scalar(text("SELECT COALESCE(MAX(id), 0) FROM outbox_messages"))
+        last_run = conn.scalar(text("SELECT COALESCE(MAX(id), 0) FROM sweep_runs"))
+        queued = [row[0] for row in conn.execute(text("SELECT task_id FROM reminder_changes ORDER BY id"))]
+        run_sweep(Session(bind=conn), {}, at=at, policy=policy)
+
+    def restore():
         with ctx.engine.begin() as conn:
-            run_sweep(Session(bind=conn), {}, at=at - dt.timedelta(minutes=15), policy=policy)
+            conn.execute(text("DELETE FROM outbox_messages WHERE id > :id"), {"id": last_mail})
+            conn.execute(text("DELETE FROM sweep_runs WHERE id > :id"), {"id": last_run})
+            conn.execute(text("DELETE FROM reminder_changes"))
+            if queued:
+                conn.execute(text("INSERT INTO reminder_changes (task_id) VALUES (:task_id)"),
+                             [{"task_id": task_id} for task_id in queued])
+    return restore
+
+
+def _measure(ctx: Context, reps: int, at: dt.datetime, name: str, policy: ReminderPolicy) -> Measurement:
+    today = at.date()
     with ctx.session() as s:
         calendar = load_calendar(s, today, today)
         dates = sorted(candidate_deadlines(today, policy, calendar))
