@@ -142,7 +142,7 @@ def measure(url: str, explain: bool) -> None:
 
     from coordination import clock
     from coordination.organizations.models import Agency
-    from coordination.tasks import queries
+    from coordination.tasks import inbox, queries
 
     clock.set_now(dt.datetime(2025, 6, 30, 9, 0))
     engine = get_engine({"sqlalchemy.url": url})
@@ -152,9 +152,9 @@ def measure(url: str, explain: bool) -> None:
     def deep_cursor(role, position):
         # walk to ``position`` with large pages, the way a client paging through would arrive there
         cursor, seen = None, 0
-        filters = queries.InboxFilters(role=role)
+        filters = inbox.InboxFilters(role=role)
         while seen < position:
-            page = queries.inbox_page(session, agency.id, filters, after=cursor, limit=min(1000, position - seen))
+            page = inbox.inbox_page(session, agency.id, filters, after=cursor, limit=min(1000, position - seen))
             seen += len(page.tasks)
             cursor = page.next_cursor
             if cursor is None:
@@ -163,16 +163,16 @@ def measure(url: str, explain: bool) -> None:
 
     cases = []
     for role in ("lead", "coordinating"):
-        filters = queries.InboxFilters(role=role)
-        cases.append((f"{role}: first page (50)", lambda f=filters: queries.inbox_page(session, agency.id, f)))
+        filters = inbox.InboxFilters(role=role)
+        cases.append((f"{role}: first page (50)", lambda f=filters: inbox.inbox_page(session, agency.id, f)))
         cursor = deep_cursor(role, 40000)
-        cases.append((f"{role}: page after 40,000 rows", lambda f=filters, c=cursor: queries.inbox_page(session, agency.id, f, after=c)))
-        cases.append((f"{role}: status counts", lambda r=role: queries.status_counts(session, agency.id, r)))
-    cases.append(("lead: status=in_progress first page", lambda: queries.inbox_page(
-        session, agency.id, queries.InboxFilters(statuses=("in_progress",)))))
-    cases.append(("lead: overdue only first page", lambda: queries.inbox_page(
-        session, agency.id, queries.InboxFilters(timeliness="overdue"))))
-    cases.append(("lead: overdue count", lambda: queries.overdue_count(session, agency.id)))
+        cases.append((f"{role}: page after 40,000 rows", lambda f=filters, c=cursor: inbox.inbox_page(session, agency.id, f, after=c)))
+        cases.append((f"{role}: status counts", lambda r=role: inbox.status_counts(session, agency.id, r)))
+    cases.append(("lead: status=in_progress first page", lambda: inbox.inbox_page(
+        session, agency.id, inbox.InboxFilters(statuses=("in_progress",)))))
+    cases.append(("lead: overdue only first page", lambda: inbox.inbox_page(
+        session, agency.id, inbox.InboxFilters(timeliness="overdue"))))
+    cases.append(("lead: overdue count", lambda: inbox.inbox_counts(session, agency.id)[1]))
     cases.append(("timeliness counts, all agencies, today", lambda: queries.timeliness_counts(session)))
     cases.append(("timeliness counts, all agencies, as of 31/12/2024", lambda: queries.timeliness_counts(session, as_of=dt.date(2024, 12, 31))))
     cases.append(("timeliness counts, one agency, as of 31/12/2024", lambda: queries.timeliness_counts(

@@ -20,7 +20,7 @@ from coordination import clock
 from coordination.accounts.models import User
 from coordination.directives import queries as directive_queries
 from coordination.directives.models import Directive
-from coordination.tasks import queries, services
+from coordination.tasks import inbox, queries, services
 from coordination.tasks.models import Task
 
 from . import rawsql
@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def inbox_data(s, agency_id: int, after: str | None = None) -> int:
     """What the inbox page (coordination.tasks.views.inbox) asks the database for, and the
     attributes its template reads."""
-    page = queries.inbox_page(s, agency_id, queries.InboxFilters(), after=after)
-    counts, overdue = queries.inbox_counts(s, agency_id, queries.LEAD)
-    issuers = queries.directive_issuers(s)
+    page = inbox.inbox_page(s, agency_id, inbox.InboxFilters(), after=after)
+    counts, overdue = inbox.inbox_counts(s, agency_id, inbox.LEAD)
+    issuers = inbox.directive_issuers(s)
     today = clock.today()
     for t in page.tasks:
         (t.directive.number_symbol, t.directive.issued_on, t.content, t.deadline_in_force, t.status,

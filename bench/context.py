@@ -16,7 +16,7 @@ from coordination.accounts.models import User
 from coordination.db import get_engine, get_session_factory
 from coordination.directives.models import Directive
 from coordination.organizations.models import Agency
-from coordination.tasks import queries
+from coordination.tasks import inbox
 from coordination.tasks.models import AuditEvent, Task
 
 from .scales import BENCH_AT
@@ -79,9 +79,9 @@ def load(url: str) -> Context:
         # the cursor of the page that starts 80 % of the way down the agency's inbox
         position = int(agency_tasks * 0.8)
         cursor, seen = None, 0
-        filters = queries.InboxFilters()
+        filters = inbox.InboxFilters()
         while seen < position:
-            page = queries.inbox_page(s, agency_id, filters, after=cursor, limit=min(1000, position - seen))
+            page = inbox.inbox_page(s, agency_id, filters, after=cursor, limit=min(1000, position - seen))
             seen += len(page.tasks)
             cursor = page.next_cursor
             s.expunge_all()

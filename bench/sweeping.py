@@ -65,7 +65,6 @@ def _measure(ctx: Context, reps: int, at: dt.datetime, name: str, policy: Remind
     today = at.date()
     with ctx.session() as s:
         calendar = load_calendar(s, today, today)
-        dates = sorted(candidate_deadlines(today, policy, calendar))
     captured: dict = {}
 
     def app():

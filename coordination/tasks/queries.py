@@ -1,4 +1,5 @@
-"""Read-side queries: timeliness (now and as of a past cut-off), per-agency counts, the inbox.
+"""Read-side queries: timeliness (now and as of a past cut-off) and per-agency counts (the inbox's
+reads are in ``inbox``).
 
 Timeliness classes (what every report counts), for a task as of the end of day D (Asia/Ho_Chi_Minh):
 
@@ -20,10 +21,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
-from sqlalchemy import Date, and_, case, exists, func, literal, or_, select, tuple_, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Date, and_, case, func, literal, or_, select, union_all
+from sqlalchemy.orm import Session
 
 from ..clock import LOCAL_TZ
 from ..clock import today as clock_today
@@ -34,7 +34,6 @@ from .models import (
     COMPLETION_REPORTED,
     LATE,
     ON_TIME,
-    OPEN_STATUSES,
     OVERDUE,
     TIMELINESS,
     WITHIN,
@@ -42,7 +41,6 @@ from .models import (
     Task,
     TaskOccurrence,
     TaskStatusHistory,
-    task_coordinators,
 )
 
 
@@ -224,177 +222,3 @@ def status_as_of(dbsession: Session, task: Task, cutoff: dt.date) -> str | None:
 
 def occurrence_timeliness(occurrence: TaskOccurrence, today: dt.date | None = None) -> str | None:
     return classify(occurrence.status, occurrence.due_on, occurrence.completed_on, today or clock_today())
-
-
-# -- the inbox ---------------------------------------------------------------------------------
-
-LEAD = "lead"
-COORDINATING = "coordinating"
-
-
-@dataclass
-class InboxFilters:
-    role: str = LEAD
-    statuses: tuple[str, ...] = ()
-    directive_id: int | None = None
-    directive_number: int | None = None  # the number people know (1324 of 1324/UBND-KGVX)
-    issuer_id: int | None = None
-    due_before: dt.date | None = None
-    due_after: dt.date | None = None
-    timeliness: str | None = None  # one of TIMELINESS; "overdue only" is timeliness=overdue
-
-
-@dataclass
-class InboxPage:
-    tasks: list[Task]
-    next_cursor: str | None
-    counts: dict[str, int] = field(default_factory=dict)
-
-
-class BadCursor(ValueError):
-    pass
-
-
-def decode_cursor(text: str) -> tuple[dt.date | None, int]:
-    try:
-        day, _, ident = text.partition(".")
-        return (None if day == "none" else dt.date.fromisoformat(day)), int(ident)
-    except ValueError as exc:
-        raise BadCursor(text) from exc
-
-
-def _timeliness_condition(klass: str, today: dt.date, deadline=Task.deadline_in_force, status=Task.status,
-                          completed_on=Task.completed_on):
-    reported_in_time = and_(status == COMPLETION_REPORTED, or_(deadline.is_(None), completed_on <= deadline))
-    if klass == ON_TIME:
-        return and_(status == COMPLETED, or_(deadline.is_(None), completed_on <= deadline))
-    if klass == LATE:
-        return and_(status == COMPLETED, completed_on > deadline)
-    if klass == WITHIN:
-        return or_(and_(status.in_(OPEN_STATUSES), or_(deadline.is_(None), deadline >= today)), reported_in_time)
-    if klass == OVERDUE:
-        return or_(and_(status.in_(OPEN_STATUSES), deadline < today),
-                   and_(status == COMPLETION_REPORTED, completed_on > deadline))
-    raise ValueError(klass)
-
-
-def _inbox_base(agency_id: int, filters: InboxFilters, today: dt.date):
-    """(query of ids, deadline column, id column): the lead tab reads ``tasks``, the coordinating
-    tab reads ``task_coordinators`` (which carries copies of status and deadline), each through its
-    (agency, [status,] deadline, id) index."""
-    if filters.role == COORDINATING:
-        tc = task_coordinators
-        deadline, status, ident = tc.c.deadline_in_force, tc.c.status, tc.c.task_id
-        query = select(ident).where(tc.c.agency_id == agency_id)
-        needs_task = filters.timeliness or filters.directive_id or filters.issuer_id or filters.directive_number
-        if needs_task:
-            query = query.join(Task, Task.id == ident)
-    else:
-        deadline, status, ident = Task.deadline_in_force, Task.status, Task.id
-        query = select(ident).where(Task.lead_agency_id == agency_id)
-    if filters.statuses:
-        query = query.where(status.in_(filters.statuses))
-    else:
-        query = query.where(status != CANCELLED)
-    if filters.directive_id is not None:
-        query = query.where(Task.directive_id == filters.directive_id)
-    if filters.issuer_id is not None:
-        query = query.where(Task.directive_id.in_(select(Directive.id).where(Directive.issuer_id == filters.issuer_id)))
-    if filters.directive_number is not None:
-        query = query.where(Task.directive_id.in_(select(Directive.id).where(Directive.number == filters.directive_number)))
-    if filters.due_before is not None:
-        query = query.where(deadline <= filters.due_before)
-    if filters.due_after is not None:
-        query = query.where(deadline >= filters.due_after)
-    if filters.timeliness:
-        query = query.where(_timeliness_condition(filters.timeliness, today, deadline, status, Task.completed_on))
-    return query, deadline, ident
-
-
-def inbox_page(dbsession: Session, agency_id: int, filters: InboxFilters, *, after: str | None = None,
-               limit: int = 50, today: dt.date | None = None) -> InboxPage:
-    """One page of an agency's tasks (lead or coordinating), by deadline then id, ongoing tasks
-    (no deadline) last. Keyset pagination: ``after`` is the previous page's ``next_cursor``, so a
-    deep page costs what the first does. Raises BadCursor on a malformed cursor.
-
-    The page's ids come from narrow index range scans (one statement); the tasks are then loaded
-    by id."""
-    today = today or clock_today()
-    cursor = decode_cursor(after) if after else None
-    base, deadline, ident = _inbox_base(agency_id, filters, today)
-    # the dated part in (deadline, id) order, then the ongoing ones (no deadline) by id: two index
-    # range scans, sent as one statement when the page may reach the ongoing ones
-    parts = []
-    if cursor is None or cursor[0] is not None:
-        dated = base.add_columns(deadline.label("deadline")).where(deadline.is_not(None))
-        if cursor is not None:
-            dated = dated.where(tuple_(deadline, ident) > tuple_(literal(cursor[0], Date), cursor[1]))
-        parts.append(dated.order_by(deadline, ident).limit(limit + 1))
-    if not (filters.due_before or filters.due_after):
-        undated = base.add_columns(literal(None, Date).label("deadline")).where(deadline.is_(None))
-        if cursor is not None and cursor[0] is None:
-            undated = undated.where(ident > cursor[1])
-        parts.append(undated.order_by(ident).limit(limit + 1))
-    if len(parts) == 1:
-        rows = dbsession.execute(parts[0]).all()
-    else:
-        both = union_all(*(part.subquery().select() for part in parts)).subquery()
-        # in one statement the two parts' rows arrive in no promised order: order them here
-        rows = sorted(dbsession.execute(select(both)).all(), key=lambda r: (r[1] is None, r[1] or dt.date.min, r[0]))
-    keys: list[tuple[dt.date | None, int]] = [(d, i) for i, d in rows][: limit + 1]
-    next_cursor = None
-    if len(keys) > limit:
-        d, i = keys[limit - 1]
-        next_cursor = f"{d.isoformat() if d else 'none'}.{i}"
-    wanted = [i for _d, i in keys[:limit]]
-    loaded = {t.id: t for t in dbsession.scalars(select(Task).where(Task.id.in_(wanted)))} if wanted else {}
-    return InboxPage(tasks=[loaded[i] for i in wanted], next_cursor=next_cursor)
-
-
-def inbox_counts(dbsession: Session, agency_id: int, role: str = LEAD,
-                 today: dt.date | None = None) -> tuple[dict[str, int], int]:
-    """(number of the agency's tasks in each status, number of them overdue) in one statement: a
-    GROUP BY over the (agency, status, deadline, id) index. Only a task reported complete needs its
-    completion date (late if after the deadline), read by primary key for those rows alone."""
-    today = today or clock_today()
-    if role == COORDINATING:
-        tc = task_coordinators
-        agency, status, deadline, ident = tc.c.agency_id, tc.c.status, tc.c.deadline_in_force, tc.c.task_id
-    else:
-        agency, status, deadline, ident = Task.lead_agency_id, Task.status, Task.deadline_in_force, Task.id
-    done = aliased(Task)
-    completed_on = select(done.completed_on).where(done.id == ident).scalar_subquery()
-    overdue = case(
-        (and_(status.in_(OPEN_STATUSES), deadline < today), 1),
-        (and_(status == COMPLETION_REPORTED, completed_on > deadline), 1),
-        else_=0,
-    )
-    rows = dbsession.execute(select(status, func.count(), func.sum(overdue)).where(agency == agency_id).group_by(status))
-    counts: dict[str, int] = {}
-    late = 0
-    for code, count, overdue_here in rows:
-        counts[code] = count
-        if code != CANCELLED:
-            late += int(overdue_here or 0)
-    return counts, late
-
-
-def status_counts(dbsession: Session, agency_id: int, role: str = LEAD) -> dict[str, int]:
-    """Number of the agency's tasks in each status (one GROUP BY)."""
-    return inbox_counts(dbsession, agency_id, role)[0]
-
-
-def directive_issuers(dbsession: Session) -> list:
-    """The agencies that have issued directives, by name (the inbox's issuer filter).
-
-    Only agencies of an issuing kind can issue (``directives.drafting.ISSUER_KINDS``), so this is one
-    index probe of ``directives.issuer_id`` per such agency (two per province), not a scan of the
-    whole register (54,000 directives in the national benchmark: bench/RESULTS.md)."""
-    from ..directives.drafting import ISSUER_KINDS
-    from ..organizations.models import Agency, AgencyKind
-
-    return list(dbsession.scalars(
-        select(Agency).where(Agency.kind_id.in_(select(AgencyKind.id).where(AgencyKind.code.in_(ISSUER_KINDS))),
-                             exists().where(Directive.issuer_id == Agency.id))
-        .order_by(Agency.name)
-    ))

@@ -18,8 +18,10 @@ from ..dates import parse_date
 from ..i18n import _
 from ..organizations.models import Agency
 from ..paths import template
+from ..routes import url_maker
 from ..security import READ_ALL, VIEW, WORK_ON_TASKS
 from . import delegation, lifecycle, queries, services
+from .inbox import COORDINATING, LEAD, BadCursor, InboxFilters, directive_issuers, inbox_counts, inbox_page
 from .actions import SUCCESS, perform
 from .errors import InvalidInput, NotAllowed, StaleVersion
 from .forms import ACTION_FORMS, MemoryTmpStore
@@ -279,11 +281,11 @@ def _quote(name: str) -> str:
 # -- inbox ----------------------------------------------------------------------------------------
 
 
-def parse_filters(params, fields: dict) -> queries.InboxFilters:
+def parse_filters(params, fields: dict) -> InboxFilters:
     """Inbox filters from query parameters; unreadable values are reported in ``fields`` and ignored."""
-    filters = queries.InboxFilters()
-    role = params.get("role") or queries.LEAD
-    filters.role = role if role in (queries.LEAD, queries.COORDINATING) else queries.LEAD
+    filters = InboxFilters()
+    role = params.get("role") or LEAD
+    filters.role = role if role in (LEAD, COORDINATING) else LEAD
     statuses = tuple(s for s in params.getall("status") if s) if hasattr(params, "getall") else ()
     bad = [s for s in statuses if s not in TASK_STATUSES]
     if bad:
@@ -318,11 +320,11 @@ def inbox(request):
     fields: dict[str, str] = {}
     filters = parse_filters(request.GET, fields)
     try:
-        page = queries.inbox_page(request.dbsession, user.agency_id, filters, after=request.GET.get("after"))
-    except queries.BadCursor:
-        page = queries.inbox_page(request.dbsession, user.agency_id, filters)
-    counts, overdue = queries.inbox_counts(request.dbsession, user.agency_id, filters.role)
-    issuers = queries.directive_issuers(request.dbsession)
+        page = inbox_page(request.dbsession, user.agency_id, filters, after=request.GET.get("after"))
+    except BadCursor:
+        page = inbox_page(request.dbsession, user.agency_id, filters)
+    counts, overdue = inbox_counts(request.dbsession, user.agency_id, filters.role)
+    issuers = directive_issuers(request.dbsession)
     return {
         "page_title": request.translate(_("Nhiệm vụ của cơ quan")),
         "agency": user.agency,
@@ -332,8 +334,10 @@ def inbox(request):
         "counts": counts,
         "overdue": overdue,
         "issuers": issuers,
-        "status_labels": STATUS_LABELS,
-        "timeliness_labels": TIMELINESS_LABELS,
+        # the labels translated once, not once per row
+        "status_names": {code: request.translate(label) for code, label in STATUS_LABELS.items()},
+        "timeliness_names": {code: request.translate(label) for code, label in TIMELINESS_LABELS.items()},
+        "task_url": url_maker(request, "task_page"),
         "timeliness_of": queries.current_timeliness,
         "today": clock.today(),
         "query": {k: v for k, v in request.GET.items() if k != "after"},

@@ -121,7 +121,7 @@ def test_copied_province_is_its_own(first_run):
     from coordination.accounts.models import User
     from coordination.directives.models import Directive
     from coordination.organizations.models import Agency
-    from coordination.tasks import lifecycle, queries
+    from coordination.tasks import inbox, lifecycle
     from coordination.tasks.models import AuditEvent, Task, task_coordinators
 
     url = first_run[0]
@@ -163,7 +163,7 @@ def test_copied_province_is_its_own(first_run):
             officer = s.scalar(select(User).where(User.login == f"cb.{code[3:].lower()}.hn"))
             clock.set_now(dt.datetime(2026, 12, 16, 9, 0))
             try:
-                page = queries.inbox_page(s, task.lead_agency_id, queries.InboxFilters(statuses=("in_progress",)), limit=200)
+                page = inbox.inbox_page(s, task.lead_agency_id, inbox.InboxFilters(statuses=("in_progress",)), limit=200)
                 assert task.id in [t.id for t in page.tasks]
                 lifecycle.report_progress(s, task, officer, expected_version=task.version, percent=95, text="Sắp xong.")
                 assert task.percent_done == 95

@@ -8,7 +8,8 @@ from sqlalchemy import event
 from coordination.tasks.models import (
     ACKNOWLEDGED, CANCELLED, COMPLETED, COMPLETION_REPORTED, IN_PROGRESS, OVERDUE, RETURNED, TASK_STATUSES,
 )
-from coordination.tasks.queries import COORDINATING, LEAD, InboxFilters, classify, inbox_counts, inbox_page
+from coordination.tasks.inbox import COORDINATING, LEAD, InboxFilters, inbox_counts, inbox_page
+from coordination.tasks.queries import classify
 
 from . import factories
 

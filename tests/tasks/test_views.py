@@ -214,10 +214,10 @@ def test_the_lead_delegates_to_several_districts_at_once_and_sees_the_rollup(tes
 
 
 def test_the_inbox_issuer_filter_lists_the_agencies_that_issued_directives(dbsession, demo):
-    """``queries.directive_issuers``: issuing agencies with at least one directive, by name; the
+    """``inbox.directive_issuers``: issuing agencies with at least one directive, by name; the
     office (an issuing kind) appears only once it has issued one, a department never."""
     from coordination.directives.models import Directive
-    from coordination.tasks.queries import directive_issuers
+    from coordination.tasks.inbox import directive_issuers
 
     from . import factories
 
