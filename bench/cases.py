@@ -36,12 +36,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def inbox_data(s, agency_id: int, after: str | None = None) -> int:
     """What the inbox page (coordination.tasks.views.inbox) asks the database for, and the
     attributes its template reads."""
-    page = inbox.inbox_page(s, agency_id, inbox.InboxFilters(), after=after)
+    page = inbox.inbox_page(s, agency_id, inbox.InboxFilters(), after=after, as_rows=True)
     counts, overdue = inbox.inbox_counts(s, agency_id, inbox.LEAD)
     issuers = inbox.directive_issuers(s)
     today = clock.today()
     for t in page.tasks:
-        (t.directive.number_symbol, t.directive.issued_on, t.content, t.deadline_in_force, t.status,
+        (t.number_symbol, t.directive_issued_on, t.content, t.deadline_in_force, t.status,
          t.percent_done, queries.current_timeliness(t, today))
     return len(page.tasks) + len(counts) + overdue + len(issuers)
 

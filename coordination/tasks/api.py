@@ -19,7 +19,7 @@ from . import services
 from .actions import perform
 from .errors import InvalidInput, NotAllowed, StaleVersion
 from .forms import ACTION_FORMS, SubtasksSchema
-from .inbox import API_LOADING, BadCursor, inbox_page, status_counts
+from .inbox import BadCursor, inbox_page, status_counts
 from .serialize import detail_json, task_json
 from .views import parse_filters
 
@@ -64,8 +64,7 @@ def api_tasks(request):
     if fields:
         return _error(request, 400, "invalid", fields)
     try:
-        page = inbox_page(request.dbsession, agency.id, filters, after=request.GET.get("after"), limit=int(limit),
-                          loading=API_LOADING)
+        page = inbox_page(request.dbsession, agency.id, filters, after=request.GET.get("after"), limit=int(limit))
     except BadCursor:
         return _error(request, 400, "invalid", {"after": "bad cursor"})
     return {

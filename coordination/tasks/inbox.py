@@ -1,21 +1,22 @@
 """The agency's inbox: one keyset-paginated page of the tasks it leads or coordinates, the counts
 per status and overdue, and the issuers its filter offers.
 
-A page is read for the page: the ids come from narrow index range scans, then the tasks are loaded
-by id with only the columns the inbox and the API show (not the directives' text, nor the
-agencies' aliases), so an inbox request reads five short statements and builds few objects
-(bench/RESULTS.md).
+A page is read for the page: the ids come from narrow index range scans, then what the page shows
+of those tasks is read by id as plain rows (the API loads tasks, with only what it shows), so an
+inbox request reads five short statements and builds no ORM object per row (bench/RESULTS.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import Date, and_, case, exists, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload
 
 from ..clock import today as clock_today
+from ..db import among
 from ..directives.models import Directive
 from ..organizations.models import Agency, AgencyKind
 from .models import (
@@ -36,22 +37,48 @@ LEAD = "lead"
 COORDINATING = "coordinating"
 
 
-# What the inbox page shows of each task, its directive and agencies: the task without its
-# timestamps, of the directive only its number and date (not its body or search words: kilobytes
-# per row), of the lead agency its names (not its aliases: JSON parsed per row), no kinds or
-# directive types. ``API_LOADING`` adds what ``serialize.task_json`` shows. An attribute left out
-# is loaded on first use, one statement per object: tests/tasks/test_inbox_views.py counts the
-# statements of a page so that one cannot slip in.
-_AGENCY_SHOWN = (Agency.id, Agency.code, Agency.name, Agency.short_name)
-_DIRECTIVE_SHOWN = (Directive.id, Directive.number, Directive.symbol, Directive.issued_on)
-PAGE_LOADING = (
-    defer(Task.created_at), defer(Task.last_activity_at),
-    joinedload(Task.directive).load_only(*_DIRECTIVE_SHOWN).lazyload("*"),
-    joinedload(Task.lead_agency).load_only(*_AGENCY_SHOWN).lazyload("*"),
+class InboxRow(NamedTuple):
+    """One row of the inbox page: what it shows of a task, its directive and its lead agency, read
+    as plain rows in one statement (no ORM objects: a page of 50 tasks built ≈ 150 of them, each
+    with a callable per column it left out)."""
+
+    id: int
+    content: str
+    parent_id: int | None
+    rrule: str | None
+    status: str
+    original_deadline: dt.date | None
+    deadline_in_force: dt.date | None
+    completed_on: dt.date | None
+    percent_done: int
+    directive_number: int | None
+    directive_symbol: str
+    directive_issued_on: dt.date | None
+    lead_name: str
+    lead_short_name: str | None
+
+    @property
+    def number_symbol(self) -> str | None:
+        """``1324/UBND-KGVX`` (``Directive.number_symbol``)."""
+        return None if self.directive_number is None else f"{self.directive_number}/{self.directive_symbol}"
+
+
+_ROW_COLUMNS = (
+    Task.id, Task.content, Task.parent_id, Task.rrule, Task.status, Task.original_deadline, Task.deadline_in_force,
+    Task.completed_on, Task.percent_done, Directive.number, Directive.symbol, Directive.issued_on, Agency.name,
+    Agency.short_name,
 )
+
+# What the API's list shows (``serialize.task_json``): the tasks with, of their directives, the
+# number, date, subject and issuer, of the agencies their codes and names (not the directives'
+# text nor the agencies' aliases), the coordinators in one more statement. An attribute left out
+# is loaded on first use, one statement per object: tests/tasks/test_inbox_views.py counts the
+# statements of a list so that one cannot slip in.
+_AGENCY_SHOWN = (Agency.id, Agency.code, Agency.name, Agency.short_name)
 API_LOADING = (
     defer(Task.last_activity_at),
-    joinedload(Task.directive).load_only(*_DIRECTIVE_SHOWN, Directive.subject, Directive.issuer_id).lazyload(Directive.type),
+    joinedload(Task.directive).load_only(Directive.id, Directive.number, Directive.symbol, Directive.issued_on,
+                                         Directive.subject, Directive.issuer_id).lazyload(Directive.type),
     joinedload(Task.directive).joinedload(Directive.issuer).load_only(*_AGENCY_SHOWN).lazyload("*"),
     joinedload(Task.lead_agency).load_only(*_AGENCY_SHOWN).lazyload("*"),
     selectinload(Task.coordinating_agencies).load_only(*_AGENCY_SHOWN).lazyload("*"),
@@ -72,7 +99,7 @@ class InboxFilters:
 
 @dataclass
 class InboxPage:
-    tasks: list[Task]
+    tasks: list  # of Task, or of InboxRow when the page was asked ``as_rows``
     next_cursor: str | None
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -138,13 +165,14 @@ def _inbox_base(agency_id: int, filters: InboxFilters, today: dt.date):
 
 
 def inbox_page(dbsession: Session, agency_id: int, filters: InboxFilters, *, after: str | None = None,
-               limit: int = 50, today: dt.date | None = None, loading: tuple = PAGE_LOADING) -> InboxPage:
+               limit: int = 50, today: dt.date | None = None, as_rows: bool = False) -> InboxPage:
     """One page of an agency's tasks (lead or coordinating), by deadline then id, ongoing tasks
     (no deadline) last. Keyset pagination: ``after`` is the previous page's ``next_cursor``, so a
     deep page costs what the first does. Raises BadCursor on a malformed cursor.
 
-    The page's ids come from narrow index range scans (one statement); the tasks are then loaded
-    by id with ``loading`` (what the page shows; ``API_LOADING`` for the API)."""
+    The page's ids come from narrow index range scans (one statement); then, by id, either the
+    page's ``InboxRow``s (``as_rows``: what the inbox page shows) or the tasks with what the API
+    shows (``API_LOADING``), in one statement (two with the API's coordinators)."""
     today = today or clock_today()
     cursor = decode_cursor(after) if after else None
     base, deadline, ident = _inbox_base(agency_id, filters, today)
@@ -173,10 +201,19 @@ def inbox_page(dbsession: Session, agency_id: int, filters: InboxFilters, *, aft
         d, i = keys[limit - 1]
         next_cursor = f"{d.isoformat() if d else 'none'}.{i}"
     wanted = [i for _d, i in keys[:limit]]
-    loaded = {}
-    if wanted:
-        loaded = {t.id: t for t in dbsession.scalars(select(Task).where(Task.id.in_(wanted)).options(*loading))}
+    loaded: dict = {}
+    if wanted and as_rows:
+        loaded = {row[0]: InboxRow(*row) for row in dbsession.execute(
+            select(*_ROW_COLUMNS).join(Directive, Directive.id == Task.directive_id)
+            .join(Agency, Agency.id == Task.lead_agency_id).where(among(dbsession, Task.id, wanted)))}
+    elif wanted:
+        loaded = {t.id: t for t in dbsession.scalars(
+            select(Task).where(among(dbsession, Task.id, wanted)).options(*API_LOADING))}
     return InboxPage(tasks=[loaded[i] for i in wanted], next_cursor=next_cursor)
+
+
+# the task whose completion date a coordinator row needs (made once: an alias copies every column)
+_REPORTED = aliased(Task)
 
 
 def inbox_counts(dbsession: Session, agency_id: int, role: str = LEAD,
@@ -190,8 +227,7 @@ def inbox_counts(dbsession: Session, agency_id: int, role: str = LEAD,
         agency, status, deadline, ident = tc.c.agency_id, tc.c.status, tc.c.deadline_in_force, tc.c.task_id
     else:
         agency, status, deadline, ident = Task.lead_agency_id, Task.status, Task.deadline_in_force, Task.id
-    done = aliased(Task)
-    completed_on = select(done.completed_on).where(done.id == ident).scalar_subquery()
+    completed_on = select(_REPORTED.completed_on).where(_REPORTED.id == ident).scalar_subquery()
     overdue = case(
         (and_(status.in_(OPEN_STATUSES), deadline < today), 1),
         (and_(status == COMPLETION_REPORTED, completed_on > deadline), 1),

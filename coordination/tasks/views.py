@@ -320,9 +320,9 @@ def inbox(request):
     fields: dict[str, str] = {}
     filters = parse_filters(request.GET, fields)
     try:
-        page = inbox_page(request.dbsession, user.agency_id, filters, after=request.GET.get("after"))
+        page = inbox_page(request.dbsession, user.agency_id, filters, after=request.GET.get("after"), as_rows=True)
     except BadCursor:
-        page = inbox_page(request.dbsession, user.agency_id, filters)
+        page = inbox_page(request.dbsession, user.agency_id, filters, as_rows=True)
     counts, overdue = inbox_counts(request.dbsession, user.agency_id, filters.role)
     issuers = directive_issuers(request.dbsession)
     return {

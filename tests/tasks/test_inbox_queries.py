@@ -86,9 +86,14 @@ def test_a_page_reads_its_keys_in_one_statement_dated_first_then_ongoing(dbsessi
     expected = [t.id for t in sorted(dated, key=lambda t: (t.deadline_in_force, t.id))] + [t.id for t in ongoing]
 
     with Statements(dbsession) as seen:
+        rows = inbox_page(dbsession, agency_id, InboxFilters(role=role), limit=5, today=TODAY, as_rows=True)
+    assert len(seen) == 2  # the keys, then the page's rows by id
+    assert [r.id for r in rows.tasks] == expected[:5]
+    assert {r.number_symbol for r in rows.tasks} == {directive.number_symbol}
+    with Statements(dbsession) as seen:
         first = inbox_page(dbsession, agency_id, InboxFilters(role=role), limit=5, today=TODAY)
-    assert len(seen) == 2  # the keys, then the tasks by id
-    assert [t.id for t in first.tasks] == expected[:5]
+    assert len(seen) == 3  # the keys, the tasks by id, their coordinators (the API's list)
+    assert [t.id for t in first.tasks] == expected[:5] and rows.next_cursor == first.next_cursor
     assert first.next_cursor == f"none.{expected[4]}"
 
     second = inbox_page(dbsession, agency_id, InboxFilters(role=role), after=first.next_cursor, limit=5, today=TODAY)
