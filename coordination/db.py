@@ -123,3 +123,14 @@ def among(dbsession: Session, column, ids) -> Any:
     if dbsession.get_bind().dialect.name == "postgresql":
         return column == any_(cast(literal(list(ids), ARRAY(Integer)), ARRAY(Integer)))
     return column.in_(list(ids))
+
+
+def among_parameter(dialect_name: str, column, name: str) -> Any:
+    """``among`` for a statement built once and run many times: ``column IN :name`` with the ids
+    given at execution (``{name: [ids]}``), one array parameter on PostgreSQL."""
+    from sqlalchemy import Integer, any_, bindparam
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    if dialect_name == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(Integer)))
+    return column.in_(bindparam(name, expanding=True))

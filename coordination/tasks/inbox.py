@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Date, and_, case, exists, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import Date, Integer, and_, bindparam, case, exists, func, literal, or_, select, tuple_, union_all
+from sqlalchemy.sql import Select
 from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload
 
 from ..clock import today as clock_today
-from ..db import among
+from ..db import among, among_parameter
 from ..directives.models import Directive
 from ..organizations.models import Agency, AgencyKind
 from .models import (
@@ -69,6 +71,13 @@ _ROW_COLUMNS = (
     Agency.short_name,
 )
 
+@lru_cache(maxsize=4)
+def _rows_statement(dialect_name: str) -> Select:
+    """The page's rows by id (``ids``), built once per database kind."""
+    return (select(*_ROW_COLUMNS).join(Directive, Directive.id == Task.directive_id)
+            .join(Agency, Agency.id == Task.lead_agency_id).where(among_parameter(dialect_name, Task.id, "ids")))
+
+
 # What the API's list shows (``serialize.task_json``): the tasks with, of their directives, the
 # number, date, subject and issuer, of the agencies their codes and names (not the directives'
 # text nor the agencies' aliases), the coordinators in one more statement. An attribute left out
@@ -116,7 +125,7 @@ def decode_cursor(text: str) -> tuple[dt.date | None, int]:
         raise BadCursor(text) from exc
 
 
-def _timeliness_condition(klass: str, today: dt.date, deadline=Task.deadline_in_force, status=Task.status,
+def _timeliness_condition(klass: str, today, deadline=Task.deadline_in_force, status=Task.status,
                           completed_on=Task.completed_on):
     reported_in_time = and_(status == COMPLETION_REPORTED, or_(deadline.is_(None), completed_on <= deadline))
     if klass == ON_TIME:
@@ -131,37 +140,76 @@ def _timeliness_condition(klass: str, today: dt.date, deadline=Task.deadline_in_
     raise ValueError(klass)
 
 
-def _inbox_base(agency_id: int, filters: InboxFilters, today: dt.date):
-    """(query of ids, deadline column, id column): the lead tab reads ``tasks``, the coordinating
-    tab reads ``task_coordinators`` (which carries copies of status and deadline), each through its
-    (agency, [status,] deadline, id) index."""
-    if filters.role == COORDINATING:
+class _Shape(NamedTuple):
+    """What decides the keys' statement of a page; the values themselves are its parameters."""
+
+    coordinating: bool
+    statuses: bool
+    directive: bool
+    issuer: bool
+    number: bool
+    due_before: bool
+    due_after: bool
+    timeliness: str | None
+    cursor: str | None  # None (first page), "dated" or "ongoing": where the previous page ended
+    limit: int
+
+
+@lru_cache(maxsize=512)
+def _keys_statement(shape: _Shape) -> tuple[Select, frozenset[str], bool]:
+    """(statement of a page's (id, deadline) keys, the names of its parameters, whether its rows
+    need sorting), built once per shape (building it cost more than running it). The lead tab reads ``tasks``, the coordinating tab ``task_coordinators``
+    (which carries copies of status and deadline), each through its (agency, [status,] deadline,
+    id) index: the dated part in (deadline, id) order, then the ongoing ones (no deadline) by id,
+    two index range scans sent as one statement when the page may reach the ongoing ones."""
+    if shape.coordinating:
         tc = task_coordinators
         deadline, status, ident = tc.c.deadline_in_force, tc.c.status, tc.c.task_id
-        query = select(ident).where(tc.c.agency_id == agency_id)
-        needs_task = filters.timeliness or filters.directive_id or filters.issuer_id or filters.directive_number
-        if needs_task:
+        query = select(ident).where(tc.c.agency_id == bindparam("agency_id", type_=Integer))
+        if shape.timeliness or shape.directive or shape.issuer or shape.number:
             query = query.join(Task, Task.id == ident)
     else:
         deadline, status, ident = Task.deadline_in_force, Task.status, Task.id
-        query = select(ident).where(Task.lead_agency_id == agency_id)
-    if filters.statuses:
-        query = query.where(status.in_(filters.statuses))
+        query = select(ident).where(Task.lead_agency_id == bindparam("agency_id", type_=Integer))
+    if shape.statuses:
+        query = query.where(status.in_(bindparam("statuses", expanding=True)))
     else:
         query = query.where(status != CANCELLED)
-    if filters.directive_id is not None:
-        query = query.where(Task.directive_id == filters.directive_id)
-    if filters.issuer_id is not None:
-        query = query.where(Task.directive_id.in_(select(Directive.id).where(Directive.issuer_id == filters.issuer_id)))
-    if filters.directive_number is not None:
-        query = query.where(Task.directive_id.in_(select(Directive.id).where(Directive.number == filters.directive_number)))
-    if filters.due_before is not None:
-        query = query.where(deadline <= filters.due_before)
-    if filters.due_after is not None:
-        query = query.where(deadline >= filters.due_after)
-    if filters.timeliness:
-        query = query.where(_timeliness_condition(filters.timeliness, today, deadline, status, Task.completed_on))
-    return query, deadline, ident
+    if shape.directive:
+        query = query.where(Task.directive_id == bindparam("directive_id", type_=Integer))
+    if shape.issuer:
+        query = query.where(Task.directive_id.in_(
+            select(Directive.id).where(Directive.issuer_id == bindparam("issuer_id", type_=Integer))))
+    if shape.number:
+        query = query.where(Task.directive_id.in_(
+            select(Directive.id).where(Directive.number == bindparam("number", type_=Integer))))
+    if shape.due_before:
+        query = query.where(deadline <= bindparam("due_before", type_=Date))
+    if shape.due_after:
+        query = query.where(deadline >= bindparam("due_after", type_=Date))
+    if shape.timeliness:
+        query = query.where(_timeliness_condition(shape.timeliness, bindparam("today", type_=Date), deadline, status,
+                                                  Task.completed_on))
+    parts = []
+    if shape.cursor != "ongoing":
+        dated = query.add_columns(deadline.label("deadline")).where(deadline.is_not(None))
+        if shape.cursor == "dated":
+            dated = dated.where(tuple_(deadline, ident) > tuple_(bindparam("after_deadline", type_=Date),
+                                                                 bindparam("after_id", type_=Integer)))
+        parts.append(dated.order_by(deadline, ident).limit(shape.limit + 1))
+    if not (shape.due_before or shape.due_after):
+        undated = query.add_columns(literal(None, Date).label("deadline")).where(deadline.is_(None))
+        if shape.cursor == "ongoing":
+            undated = undated.where(ident > bindparam("after_id", type_=Integer))
+        parts.append(undated.order_by(ident).limit(shape.limit + 1))
+    names = {"agency_id"} | {name for name, used in (
+        ("statuses", shape.statuses), ("directive_id", shape.directive), ("issuer_id", shape.issuer),
+        ("number", shape.number), ("due_before", shape.due_before), ("due_after", shape.due_after),
+        ("today", bool(shape.timeliness)), ("after_deadline", shape.cursor == "dated"), ("after_id", shape.cursor is not None),
+    ) if used}
+    if len(parts) == 1:
+        return parts[0], frozenset(names), False
+    return select(union_all(*(part.subquery().select() for part in parts)).subquery()), frozenset(names), True
 
 
 def inbox_page(dbsession: Session, agency_id: int, filters: InboxFilters, *, after: str | None = None,
@@ -170,31 +218,26 @@ def inbox_page(dbsession: Session, agency_id: int, filters: InboxFilters, *, aft
     (no deadline) last. Keyset pagination: ``after`` is the previous page's ``next_cursor``, so a
     deep page costs what the first does. Raises BadCursor on a malformed cursor.
 
-    The page's ids come from narrow index range scans (one statement); then, by id, either the
-    page's ``InboxRow``s (``as_rows``: what the inbox page shows) or the tasks with what the API
-    shows (``API_LOADING``), in one statement (two with the API's coordinators)."""
-    today = today or clock_today()
+    The page's ids come from narrow index range scans (one statement, ``_keys_statement``); then,
+    by id, either the page's ``InboxRow``s (``as_rows``: what the inbox page shows) or the tasks
+    with what the API shows (``API_LOADING``), in one statement (two with the API's coordinators)."""
     cursor = decode_cursor(after) if after else None
-    base, deadline, ident = _inbox_base(agency_id, filters, today)
-    # the dated part in (deadline, id) order, then the ongoing ones (no deadline) by id: two index
-    # range scans, sent as one statement when the page may reach the ongoing ones
-    parts = []
-    if cursor is None or cursor[0] is not None:
-        dated = base.add_columns(deadline.label("deadline")).where(deadline.is_not(None))
-        if cursor is not None:
-            dated = dated.where(tuple_(deadline, ident) > tuple_(literal(cursor[0], Date), cursor[1]))
-        parts.append(dated.order_by(deadline, ident).limit(limit + 1))
-    if not (filters.due_before or filters.due_after):
-        undated = base.add_columns(literal(None, Date).label("deadline")).where(deadline.is_(None))
-        if cursor is not None and cursor[0] is None:
-            undated = undated.where(ident > cursor[1])
-        parts.append(undated.order_by(ident).limit(limit + 1))
-    if len(parts) == 1:
-        rows = dbsession.execute(parts[0]).all()
-    else:
-        both = union_all(*(part.subquery().select() for part in parts)).subquery()
+    shape = _Shape(
+        coordinating=filters.role == COORDINATING, statuses=bool(filters.statuses),
+        directive=filters.directive_id is not None, issuer=filters.issuer_id is not None,
+        number=filters.directive_number is not None, due_before=filters.due_before is not None,
+        due_after=filters.due_after is not None, timeliness=filters.timeliness or None,
+        cursor=None if cursor is None else ("dated" if cursor[0] is not None else "ongoing"), limit=limit,
+    )
+    values = {"agency_id": agency_id, "statuses": list(filters.statuses), "directive_id": filters.directive_id,
+              "issuer_id": filters.issuer_id, "number": filters.directive_number, "due_before": filters.due_before,
+              "due_after": filters.due_after, "today": today or clock_today(),
+              "after_deadline": cursor[0] if cursor else None, "after_id": cursor[1] if cursor else None}
+    statement, names, two_parts = _keys_statement(shape)
+    rows = dbsession.execute(statement, {name: values[name] for name in names}).all()
+    if two_parts:
         # in one statement the two parts' rows arrive in no promised order: order them here
-        rows = sorted(dbsession.execute(select(both)).all(), key=lambda r: (r[1] is None, r[1] or dt.date.min, r[0]))
+        rows.sort(key=lambda r: (r[1] is None, r[1] or dt.date.min, r[0]))
     keys: list[tuple[dt.date | None, int]] = [(d, i) for i, d in rows][: limit + 1]
     next_cursor = None
     if len(keys) > limit:
@@ -203,17 +246,34 @@ def inbox_page(dbsession: Session, agency_id: int, filters: InboxFilters, *, aft
     wanted = [i for _d, i in keys[:limit]]
     loaded: dict = {}
     if wanted and as_rows:
-        loaded = {row[0]: InboxRow(*row) for row in dbsession.execute(
-            select(*_ROW_COLUMNS).join(Directive, Directive.id == Task.directive_id)
-            .join(Agency, Agency.id == Task.lead_agency_id).where(among(dbsession, Task.id, wanted)))}
+        statement = _rows_statement(dbsession.get_bind().dialect.name)
+        loaded = {row[0]: InboxRow(*row) for row in dbsession.execute(statement, {"ids": wanted})}
     elif wanted:
         loaded = {t.id: t for t in dbsession.scalars(
             select(Task).where(among(dbsession, Task.id, wanted)).options(*API_LOADING))}
     return InboxPage(tasks=[loaded[i] for i in wanted], next_cursor=next_cursor)
 
 
-# the task whose completion date a coordinator row needs (made once: an alias copies every column)
-_REPORTED = aliased(Task)
+def _counts_statement(role: str):
+    """The counts' statement of a tab, with ``agency_id`` and ``today`` as parameters: built once
+    (building its expressions cost more than running it)."""
+    if role == COORDINATING:
+        tc = task_coordinators
+        agency, status, deadline, ident = tc.c.agency_id, tc.c.status, tc.c.deadline_in_force, tc.c.task_id
+    else:
+        agency, status, deadline, ident = Task.lead_agency_id, Task.status, Task.deadline_in_force, Task.id
+    reported = aliased(Task)
+    completed_on = select(reported.completed_on).where(reported.id == ident).scalar_subquery()
+    overdue = case(
+        (and_(status.in_(OPEN_STATUSES), deadline < bindparam("today", type_=Date)), 1),
+        (and_(status == COMPLETION_REPORTED, completed_on > deadline), 1),
+        else_=0,
+    )
+    return (select(status, func.count(), func.sum(overdue))
+            .where(agency == bindparam("agency_id", type_=Integer)).group_by(status))
+
+
+_COUNTS = {role: _counts_statement(role) for role in (LEAD, COORDINATING)}
 
 
 def inbox_counts(dbsession: Session, agency_id: int, role: str = LEAD,
@@ -221,19 +281,8 @@ def inbox_counts(dbsession: Session, agency_id: int, role: str = LEAD,
     """(number of the agency's tasks in each status, number of them overdue) in one statement: a
     GROUP BY over the (agency, status, deadline, id) index. Only a task reported complete needs its
     completion date (late if after the deadline), read by primary key for those rows alone."""
-    today = today or clock_today()
-    if role == COORDINATING:
-        tc = task_coordinators
-        agency, status, deadline, ident = tc.c.agency_id, tc.c.status, tc.c.deadline_in_force, tc.c.task_id
-    else:
-        agency, status, deadline, ident = Task.lead_agency_id, Task.status, Task.deadline_in_force, Task.id
-    completed_on = select(_REPORTED.completed_on).where(_REPORTED.id == ident).scalar_subquery()
-    overdue = case(
-        (and_(status.in_(OPEN_STATUSES), deadline < today), 1),
-        (and_(status == COMPLETION_REPORTED, completed_on > deadline), 1),
-        else_=0,
-    )
-    rows = dbsession.execute(select(status, func.count(), func.sum(overdue)).where(agency == agency_id).group_by(status))
+    statement = _COUNTS[COORDINATING if role == COORDINATING else LEAD]
+    rows = dbsession.execute(statement, {"agency_id": agency_id, "today": today or clock_today()})
     counts: dict[str, int] = {}
     late = 0
     for code, count, overdue_here in rows:

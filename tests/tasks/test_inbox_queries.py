@@ -108,3 +108,33 @@ def test_a_page_reads_its_keys_in_one_statement_dated_first_then_ongoing(dbsessi
     # a date range leaves the ongoing tasks out
     ranged = inbox_page(dbsession, agency_id, InboxFilters(role=role, due_after=dt.date(2025, 8, 30)), today=TODAY)
     assert [t.id for t in ranged.tasks] == expected[1:4]
+
+
+def test_pages_of_the_same_shape_share_one_statement_and_each_gets_its_own_values(dbsession, demo):
+    """The keys' statement is built once per shape (``inbox._keys_statement``): agencies, cursors,
+    statuses and dates are its parameters, never baked into it."""
+    from coordination.tasks import inbox
+
+    directive = factories.directive(dbsession)
+    mine = [factories.task(dbsession, directive_obj=directive, lead="SLDTBXH", deadline=dt.date(2025, 7, i + 1))
+            for i in range(3)]
+    theirs = [factories.task(dbsession, directive_obj=directive, lead="SYT", deadline=dt.date(2025, 8, i + 1))
+              for i in range(2)]
+    theirs[0].status = IN_PROGRESS
+    dbsession.flush()
+    sldtbxh, syt = factories.agency(dbsession, "SLDTBXH").id, factories.agency(dbsession, "SYT").id
+    built = inbox._keys_statement.cache_info().misses
+    assert [t.id for t in inbox_page(dbsession, sldtbxh, InboxFilters(), limit=2, today=TODAY).tasks] == [t.id for t in mine[:2]]
+    assert [t.id for t in inbox_page(dbsession, syt, InboxFilters(), limit=2, today=TODAY).tasks] == [t.id for t in theirs]
+    first = inbox_page(dbsession, sldtbxh, InboxFilters(), limit=1, today=TODAY)
+    after_one = inbox_page(dbsession, sldtbxh, InboxFilters(), after=first.next_cursor, limit=1, today=TODAY)
+    after_two = inbox_page(dbsession, sldtbxh, InboxFilters(), after=after_one.next_cursor, limit=1, today=TODAY)
+    assert [p.tasks[0].id for p in (first, after_one, after_two)] == [t.id for t in mine]
+    in_progress = inbox_page(dbsession, syt, InboxFilters(statuses=(IN_PROGRESS,)), today=TODAY)
+    assigned = inbox_page(dbsession, syt, InboxFilters(statuses=("assigned",)), today=TODAY)
+    assert [t.id for t in in_progress.tasks] == [theirs[0].id] and [t.id for t in assigned.tasks] == [theirs[1].id]
+    early = inbox_page(dbsession, sldtbxh, InboxFilters(due_before=dt.date(2025, 7, 1)), today=TODAY)
+    late = inbox_page(dbsession, sldtbxh, InboxFilters(due_before=dt.date(2025, 7, 2)), today=TODAY)
+    assert len(early.tasks) == 1 and len(late.tasks) == 2
+    # shapes: (first page, limit 2), (first, 1), (after a dated key, 1), (statuses), (due_before): at most five built
+    assert inbox._keys_statement.cache_info().misses - built <= 5
