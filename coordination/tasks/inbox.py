@@ -304,11 +304,14 @@ def directive_issuers(dbsession: Session) -> list:
     Only agencies of an issuing kind can issue (``directives.drafting.ISSUER_KINDS``), so this is one
     index probe of ``directives.issuer_id`` per such agency (two per province), not a scan of the
     whole register (54,000 directives in the national benchmark: bench/RESULTS.md)."""
+    return list(dbsession.execute(_issuers_statement()))
+
+
+@lru_cache(maxsize=1)
+def _issuers_statement() -> Select:
     from ..directives.drafting import ISSUER_KINDS
 
-    return list(dbsession.execute(
-        select(*_AGENCY_SHOWN)
-        .where(Agency.kind_id.in_(select(AgencyKind.id).where(AgencyKind.code.in_(ISSUER_KINDS))),
-               exists().where(Directive.issuer_id == Agency.id))
-        .order_by(Agency.name)
-    ))
+    return (select(*_AGENCY_SHOWN)
+            .where(Agency.kind_id.in_(select(AgencyKind.id).where(AgencyKind.code.in_(ISSUER_KINDS))),
+                   exists().where(Directive.issuer_id == Agency.id))
+            .order_by(Agency.name))
