@@ -89,7 +89,8 @@ RULES: dict[str, Rule] = {
 OCCURRENCE_ACTIONS = {"report_completion", "accept_completion", "return_completion"}
 
 
-def _who(action: str, completion_reporters: Collection[str]) -> frozenset[str]:
+def who_may(action: str, completion_reporters: Collection[str]) -> frozenset[str]:
+    """The relations to a task that may take ``action`` (completion: as the province configured)."""
     who = RULES[action].who
     if action == "report_completion":
         who = frozenset(
@@ -105,7 +106,7 @@ def allowed_actions(task: Task, actor: User | None, *, completion_reporters=DEFA
     rel = access.relations(actor, task)
     out = set()
     for action, rule in RULES.items():
-        if rel & _who(action, completion_reporters) and task.status in rule.from_states:
+        if rel & who_may(action, completion_reporters) and task.status in rule.from_states:
             out.add(action)
     if task.is_recurring:
         # the occurrence, not the task, carries completion; see occurrence_actions
@@ -114,12 +115,28 @@ def allowed_actions(task: Task, actor: User | None, *, completion_reporters=DEFA
     return out
 
 
+def occurrence_actions(task: Task, actor: User | None, occurrence_statuses: Collection[str], *,
+                       completion_reporters=DEFAULT_COMPLETION_REPORTERS) -> set[str]:
+    """For a recurring task, the completion actions ``actor`` may take now, given the statuses of
+    its occurrences: report when one is open, accept or return when one has been reported."""
+    if not task.is_recurring:
+        return set()
+    rel = access.relations(actor, task)
+    out = set()
+    if (rel & who_may("report_completion", completion_reporters)
+            and task.status in RULES["report_completion"].from_states and OCC_OPEN in occurrence_statuses):
+        out.add("report_completion")
+    if rel & {REVIEWER} and COMPLETION_REPORTED in occurrence_statuses:
+        out |= {"accept_completion", "return_completion"}
+    return out
+
+
 def _gate(task: Task, actor: User | None, action: str, completion_reporters=DEFAULT_COMPLETION_REPORTERS) -> None:
     """Role check alone, before anything about the task (such as its occurrences) is looked at."""
     rel = access.relations(actor, task)
     if not rel:
         raise NotAllowed(_("Không tìm thấy nhiệm vụ."), visible=False)
-    if not rel & _who(action, completion_reporters):
+    if not rel & who_may(action, completion_reporters):
         raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này đối với nhiệm vụ."))
 
 

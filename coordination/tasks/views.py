@@ -10,13 +10,12 @@ import deform
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
-from sqlalchemy import select
 
 from .. import attachments as storage
 from .. import clock
 from ..dates import parse_date
 from ..i18n import _
-from ..organizations.models import Agency
+from ..organizations import services as organizations
 from ..paths import template
 from ..routes import url_maker
 from ..security import READ_ALL, VIEW, WORK_ON_TASKS
@@ -45,9 +44,9 @@ def _reporters(request):
 
 
 def _agency_choices(request, task, action):
-    agencies = request.dbsession.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.kind_id, Agency.name)).all()
+    agencies = organizations.agencies(request.dbsession, active_only=True)
     if action == "delegate":
-        agencies = [a for a in agencies if a.id != task.lead_agency_id and delegation._may_receive_delegation(task.lead_agency, a)]
+        agencies = delegation.delegation_candidates(task, agencies)
     return [(str(a.id), a.name) for a in agencies]
 
 
@@ -89,16 +88,9 @@ def _initial(task, action, item_id):
 def _forms(request, task, detail, *, override=None):
     """Rendered forms of the actions the user may take now, keyed ``action`` or ``action:item``."""
     allowed = lifecycle.allowed_actions(task, request.identity, completion_reporters=_reporters(request))
-    if task.is_recurring:
-        # completion goes by occurrence: offer it when an occurrence is in the right state
-        reporters = set(lifecycle._who("report_completion", _reporters(request)))
-        from . import access
-
-        rel = access.relations(request.identity, task)
-        if rel & reporters and task.status in lifecycle.RULES["report_completion"].from_states and _occurrence_choices(detail, "complete"):
-            allowed.add("report_completion")
-        if rel & {access.REVIEWER} and _occurrence_choices(detail, "accept"):
-            allowed |= {"accept_completion", "return_completion"}
+    if task.is_recurring:  # completion goes by occurrence
+        statuses = {o.status for o in detail.occurrences}
+        allowed |= lifecycle.occurrence_actions(task, request.identity, statuses, completion_reporters=_reporters(request))
     counter = itertools.count()
     out = {}
     for action, (rule, _schema, _label) in ACTION_FORMS.items():

@@ -53,3 +53,12 @@ def test_parent_shows_the_rollup_and_the_delegator_reviews_subtasks(dbsession, p
     assert summary.by_status == {"completed": 1, "in_progress": 1}
     assert summary.by_timeliness[ON_TIME] == 1 and summary.by_timeliness[OVERDUE] == 1
     assert rollup(vanlam) is None
+
+
+def test_the_delegation_form_offers_the_leads_units_and_lower_agencies_only(dbsession, people):
+    from coordination.organizations import services as organizations
+
+    task = factories.task(dbsession, deadline=dt.date(2025, 8, 31))
+    codes = {a.code for a in delegation.delegation_candidates(task, organizations.agencies(dbsession, active_only=True))}
+    assert {"H-VANLAM", "TTDVVL"} <= codes  # a district, the department's own centre
+    assert task.lead_agency.code not in codes and "STC" not in codes  # not itself, not a peer department

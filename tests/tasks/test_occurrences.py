@@ -86,3 +86,20 @@ def test_cancelling_a_recurring_task_cancels_its_open_occurrences_and_stops_crea
     assert {o.status for o in occurrences(dbsession, task)} == {"cancelled"}
     assert create_due_occurrences(dbsession, horizon_days=400, today=dt.date(2025, 1, 2)) == []
     assert dbsession.scalar(select(TaskOccurrence.id).where(TaskOccurrence.task_id == task.id, TaskOccurrence.status == "open")) is None
+
+
+def test_completion_is_offered_by_occurrence_to_the_lead_and_review_to_the_issuer(dbsession, people):
+    task = _recurring(dbsession, "FREQ=MONTHLY;BYMONTHDAY=10", dt.date(2025, 1, 1))
+    lead, reviewer, other = people["canbo.sldtbxh"], people["chuyenvien"], people["canbo.stc"]
+    lifecycle.acknowledge(dbsession, task, lead, expected_version=task.version)
+    # the task's own completion is never offered on a recurring task: its occurrences carry it
+    assert not lifecycle.allowed_actions(task, lead) & lifecycle.OCCURRENCE_ACTIONS
+    assert lifecycle.occurrence_actions(task, lead, {"open"}) == {"report_completion"}
+    assert lifecycle.occurrence_actions(task, lead, {"completed"}) == set()
+    assert lifecycle.occurrence_actions(task, reviewer, {"open"}) == set()
+    assert lifecycle.occurrence_actions(task, reviewer, {"open", "completion_reported"}) == {"accept_completion", "return_completion"}
+    assert lifecycle.occurrence_actions(task, other, {"open", "completion_reported"}) == set()
+    # where the province lets only heads report completion, an officer is not offered it
+    assert lifecycle.occurrence_actions(task, lead, {"open"}, completion_reporters=("agency_head",)) == set()
+    one_off = factories.task(dbsession, deadline=dt.date(2025, 8, 31))
+    assert lifecycle.occurrence_actions(one_off, lead, {"open"}) == set()

@@ -230,3 +230,32 @@ def test_the_inbox_issuer_filter_lists_the_agencies_that_issued_directives(dbses
                       .values(issuer_id=factories.agency(dbsession, "VP-UBND").id))
     dbsession.expire_all()
     assert [a.code for a in directive_issuers(dbsession)] == ["VP-UBND", "UBND"]  # by name: Văn phòng, Ủy ban
+
+
+def test_a_recurring_task_is_completed_and_reviewed_by_occurrence_on_its_page(testapp, dbsession, people):
+    from coordination.tasks import lifecycle
+    from coordination.tasks.occurrences import create_due_occurrences, occurrences
+
+    task = factories.task(dbsession, deadline=None, rrule="FREQ=MONTHLY;BYMONTHDAY=10", rrule_start=dt.date(2025, 5, 1), coordinating=())
+    lifecycle.acknowledge(dbsession, task, people["canbo.sldtbxh"], expected_version=task.version)
+    create_due_occurrences(dbsession, horizon_days=40, today=dt.date(2025, 6, 1))
+    may, *later = occurrences(dbsession, task)
+    assert later
+    login(testapp, "canbo.sldtbxh")
+    page = testapp.get(f"/tasks/{task.id}")
+    form = _form(page, "complete")
+    assert [value for value, _selected, _text in form["occurrence_id"].options] == [str(o.id) for o in (may, *later)]
+    assert "form-accept" not in page.forms
+    form["occurrence_id"] = str(may.id)
+    form["text"] = "Báo cáo tháng 5"
+    page = form.submit("submit").follow()
+    assert may.status == "completion_reported"
+    assert [value for value, _s, _t in _form(page, "complete")["occurrence_id"].options] == [str(o.id) for o in later]
+    testapp.post("/logout", {"csrf_token": page.forms["form-comment"]["csrf_token"].value})
+
+    login(testapp, "chuyenvien")
+    page = testapp.get(f"/tasks/{task.id}")
+    assert "form-complete" not in page.forms
+    page = _form(page, "accept").submit("submit").follow()
+    assert may.status == "completed" and {o.status for o in later} == {"open"}
+    assert "form-accept" not in page.forms  # nothing else is waiting for review
