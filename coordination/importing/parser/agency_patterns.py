@@ -88,13 +88,13 @@ UB = r"(?:uy\s+ban\s+nhan\s+dan|ubnd|ub)"
 # (kind, regex, needs a capital first letter, is a group, group category)
 GENERIC: list[tuple[str, str, bool, bool, str | None]] = [
     # --- groups ---
-    ("so-nganh", rf"(?:(?:giam\s+doc|thu\s+truong)\s+)?(?:cac\s+)?so(?:\s*,\s*|\s+)(?:ban\s*,?\s*)?nganh"
-     rf"(?:\s*,\s*(?:doan\s+the|don\s+vi|co\s+quan)(?!\s+lien))*(?:\s+(?:cap\s+)?tinh)?(?:\s+(?:co\s+)?lien\s+quan)?",
+    ("so-nganh", r"(?:(?:giam\s+doc|thu\s+truong)\s+)?(?:cac\s+)?so(?:\s*,\s*|\s+)(?:ban\s*,?\s*)?nganh"
+     r"(?:\s*,\s*(?:doan\s+the|don\s+vi|co\s+quan)(?!\s+lien))*(?:\s+(?:cap\s+)?tinh)?(?:\s+(?:co\s+)?lien\s+quan)?",
      False, True, "so-nganh"),
-    ("so-nganh", rf"(?:giam\s+doc\s+)?cac\s+so(?:\s*,\s*(?:thu\s+truong\s+)?(?:cac\s+)?ban\s*,\s*nganh"
-     rf"(?:\s*,\s*doan\s+the)?)?(?:\s+(?:cap\s+)?tinh)?(?:\s+(?:co\s+)?lien\s+quan)?",
+    ("so-nganh", r"(?:giam\s+doc\s+)?cac\s+so(?:\s*,\s*(?:thu\s+truong\s+)?(?:cac\s+)?ban\s*,\s*nganh"
+     r"(?:\s*,\s*doan\s+the)?)?(?:\s+(?:cap\s+)?tinh)?(?:\s+(?:co\s+)?lien\s+quan)?",
      False, True, "so-nganh"),
-    ("so-nganh", rf"(?:thu\s+truong\s+)?cac\s+ban\s*,\s*nganh(?:\s*,\s*doan\s+the)?(?:\s+(?:cap\s+)?tinh)?",
+    ("so-nganh", r"(?:thu\s+truong\s+)?cac\s+ban\s*,\s*nganh(?:\s*,\s*doan\s+the)?(?:\s+(?:cap\s+)?tinh)?",
      False, True, "so-nganh"),
     ("huyen", rf"(?:(?:pho\s+)?chu\s+tich\s+)?(?:{UB}\s+)?(?:cac\s+)?(?:huyen|quan)\s*,\s*"
      rf"(?:thi\s+xa|thanh\s+pho|thanh|thi|quan|huyen|tp|tx)(?:\s*,\s*(?:thi\s+xa|thanh\s+pho|thanh|thi|quan|huyen|tp|tx))*"
@@ -127,7 +127,7 @@ GENERIC: list[tuple[str, str, bool, bool, str | None]] = [
     ("ubnd", rf"{UB}\s+(?:tinh|thanh\s+pho|tp\.?)", True, False, None),
     ("ubnd-dp", rf"{UB}\s+(?:huyen|quan|thi\s+xa|thanh\s+pho|tp\.?|xa|phuong|thi\s+tran)\s+{PLACE}", True, False, None),
     ("trung-tam", rf"trung\s+tam{TAIL}", True, False, None),
-    ("cong-an", rf"cong\s+an(?=\s+(?:tinh|thanh\s+pho|huyen|(?-i:[A-Z])))", True, False, None),
+    ("cong-an", r"cong\s+an(?=\s+(?:tinh|thanh\s+pho|huyen|(?-i:[A-Z])))", True, False, None),
     ("quan-su", r"bo\s+chi\s+huy\s+(?:quan\s+su|bo\s+doi\s+bien\s+phong)", True, False, None),
     ("cuc", rf"(?:tong\s+cuc|chi\s+cuc|cuc){CAPTAIL}", True, False, None),
     ("kho-bac", r"kho\s+bac\s+nha\s+nuoc", True, False, None),
@@ -137,7 +137,7 @@ GENERIC: list[tuple[str, str, bool, bool, str | None]] = [
     ("hoi", rf"hoi{CAPTAIL}", True, False, None),
     ("mttq", r"(?:uy\s+ban\s+)?mat\s+tran\s+to\s+quoc(?:\s+viet\s+nam)?|ubmttq(?:vn)?", True, False, None),
     ("cong-ty", rf"(?:tong\s+)?cong\s+ty{CAPTAIL}", True, False, None),
-    ("dien-luc", rf"(?:dien\s+luc|vien\s+thong|buu\s+dien)(?=\s+(?:tinh|(?-i:[A-Z])))", True, False, None),
+    ("dien-luc", r"(?:dien\s+luc|vien\s+thong|buu\s+dien)(?=\s+(?:tinh|(?-i:[A-Z])))", True, False, None),
     ("vien", rf"(?:vien|truong){CAPTAIL}", True, False, None),
     ("national", r"thu\s+tuong\s+chinh\s+phu|chinh\s+phu|quoc\s+hoi|uy\s+ban\s+thuong\s+vu\s+quoc\s+hoi|"
      r"bo\s+chinh\s+tri|ban\s+bi\s+thu|ban\s+chap\s+hanh\s+trung\s+uong|(?:ban\s+thuong\s+vu\s+|thuong\s+truc\s+)?tinh\s+uy|"
