@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from coordination import clock
 from coordination.db import get_engine
 from coordination.demo import load_demo
+from coordination.memory import SETTING, freeze_startup_objects
 from coordination.migrate import upgrade
 from coordination.reminders.holidays import load_calendar
 from coordination.reminders.policy import ReminderPolicy, candidate_deadlines
@@ -141,6 +142,8 @@ def main(argv=None) -> int:
     parser.add_argument("--due", type=float, default=0.01, help="fraction of tasks with a reminder due")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the throwaway database")
+    parser.add_argument("--gc-freeze", action=argparse.BooleanOptionalAction, default=True,
+                        help="freeze start-up's objects before timing, as the scheduler process does (default: on)")
     args = parser.parse_args(argv)
 
     url = args.url or create_database(args.admin_url)
@@ -156,6 +159,8 @@ def main(argv=None) -> int:
         with engine.connect() as conn:
             total = conn.scalar(text("SELECT count(*) FROM tasks"))
         policy = ReminderPolicy()
+        frozen = freeze_startup_objects({SETTING: args.gc_freeze})  # as `coordination scheduler` does
+        print(f"{frozen:,} start-up objects frozen" if frozen else "gc.freeze off")
         clock.set_now(BENCH_AT)
         today = BENCH_AT.date()
 

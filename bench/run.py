@@ -34,6 +34,7 @@ from bench.cases import CASES  # noqa: E402
 from bench.generate import build, dataset_key, read_meta, say  # noqa: E402
 from bench.scales import SCALES  # noqa: E402
 from coordination.db import get_engine  # noqa: E402
+from coordination.memory import SETTING, freeze_startup_objects  # noqa: E402
 
 DEFAULT_REPS = {"issue_2000": 10, "sweep": 10, "sweep_again": 10, "xlsx_export": 3}
 
@@ -136,15 +137,20 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=8, help="waitress threads (production.ini: 8)")
     parser.add_argument("--dashboard", help="module:function of the dashboard, called as fn(dbsession, ctx)")
     parser.add_argument("--dashboard-url", default="/dashboard", help="the dashboard page for the throughput run")
+    parser.add_argument("--gc-freeze", action=argparse.BooleanOptionalAction, default=True,
+                        help="freeze start-up's objects out of the garbage collector's full passes, in this process "
+                             "and the served one, as production.ini does (coordination/memory.py; default: on)")
     args = parser.parse_args(argv)
 
     meta = ensure_dataset(args.db, args.scale, args.rebuild)
     counts = json.loads(meta.get("counts", "{}"))
     wanted = set(args.only.split(",")) if args.only else None
     ctx = context.load(args.db)
+    frozen = freeze_startup_objects({SETTING: args.gc_freeze})
     say(machine())
     say(f"{args.scale} on {ctx.dialect}: {counts.get('tasks', 0):,} tasks, {counts.get('directives', 0):,} directives, "
-        f"{counts.get('agencies', 0):,} agencies; built in {meta.get('build_seconds', '?')} s")
+        f"{counts.get('agencies', 0):,} agencies; built in {meta.get('build_seconds', '?')} s; "
+        f"{f'{frozen:,} start-up objects frozen' if frozen else 'gc.freeze off'}")
     fmt = (lambda m: json.dumps(m.json(), ensure_ascii=False)) if args.json else markdown_row if args.markdown else row
     if args.markdown:
         print("| measurement | median ms | p95 ms | raw SQL median ms | ratio | peak MB | what |")
@@ -161,7 +167,7 @@ def main(argv=None) -> int:
         print(fmt(m), flush=True)
     if not args.no_throughput and (not wanted or wanted & {"throughput", "throughput_inbox", "throughput_dashboard"}):
         for m in throughput.measure(ctx, clients=args.clients, seconds=args.seconds, threads=args.threads,
-                                    dashboard=args.dashboard, dashboard_url=args.dashboard_url):
+                                    dashboard=args.dashboard, dashboard_url=args.dashboard_url, gc_freeze=args.gc_freeze):
             results.append(m)
             print(fmt(m), flush=True)
     ctx.engine.dispose()

@@ -58,7 +58,7 @@ class Server:
         os.unlink(self.ini)
 
 
-def start_server(url: str, threads: int, dashboard: str | None = None) -> Server:
+def start_server(url: str, threads: int, dashboard: str | None = None, gc_freeze: bool = True) -> Server:
     """pserve on a settings file with production.ini's application and server settings, the
     benchmark's database, and ``bench.app`` included."""
     port = free_port()
@@ -68,7 +68,7 @@ def start_server(url: str, threads: int, dashboard: str | None = None) -> Server
         "pyramid.reload_templates": "false", "pyramid.default_locale_name": "vi", "retry.attempts": "3",
         "app.base_url": f"http://127.0.0.1:{port}", "issuer.name": "Ủy ban nhân dân tỉnh Hưng Yên",
         "attachments.dir": tempfile.gettempdir(), "pyramid.includes": "bench.app", "bench.now": BENCH_AT.isoformat(),
-        "login.max_failures": "1000",
+        "login.max_failures": "1000", "gc.freeze": "true" if gc_freeze else "false",
     }
     if dashboard:
         settings["bench.dashboard"] = dashboard
@@ -159,8 +159,8 @@ def load(server: Server, path: str, cookie: str | None, clients: int, seconds: f
 
 
 def measure(ctx: Context, clients: int = 8, seconds: float = 10.0, threads: int = 8, dashboard: str | None = None,
-            dashboard_url: str = "/dashboard", dashboard_user: str = "lanhdao") -> list[Measurement]:
-    server = start_server(ctx.url, threads, dashboard)
+            dashboard_url: str = "/dashboard", dashboard_user: str = "lanhdao", gc_freeze: bool = True) -> list[Measurement]:
+    server = start_server(ctx.url, threads, dashboard, gc_freeze)
     try:
         officer = login(server.base, ctx.officer_login)
         leader = login(server.base, dashboard_user)

@@ -5,6 +5,10 @@ from pyramid.config import Configurator
 
 def main(global_config, **settings):
     """Paste entry point: assemble the WSGI application from the ini settings."""
+    from .memory import freeze_startup_objects
+
     with Configurator(settings=settings) as config:
         config.include(".config")
-    return config.make_wsgi_app()
+    app = config.make_wsgi_app()
+    freeze_startup_objects(app.registry.settings)
+    return app

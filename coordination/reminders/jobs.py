@@ -31,6 +31,7 @@ from sqlalchemy.engine import Engine
 
 from ..clock import LOCAL_TZ, now
 from ..db import get_engine
+from ..memory import freeze_startup_objects
 from . import digest, dispatch, monthly, sweep
 from .hooks import OCCURRENCES_JOB, optional_hook
 from .models import apscheduler_jobs
@@ -231,6 +232,7 @@ def run_scheduler(settings, *, install_signals: bool = True) -> int:
     """Run the scheduler in this process until SIGTERM or Ctrl-C."""
     rt = configure(settings)
     scheduler = build_scheduler(settings, rt.engine)
+    freeze_startup_objects(settings)
     if install_signals:
         def stop(signum, frame):
             log.info("scheduler: signal %s, stopping", signum)
