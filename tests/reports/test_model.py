@@ -40,9 +40,13 @@ def test_average_days_overdue_is_over_the_overdue_tasks():
     assert AgencyFigures("Sở Y tế", on_time=3).average_days_overdue is None
 
 
-@pytest.mark.parametrize("bad", [{"on_time": -1}, {"late": 1.5}, {"overdue_days_total": 3}])
-def test_impossible_figures_are_refused(bad):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("bad, named", [
+    ({"on_time": -1}, "on_time"), ({"late": 1.5}, "late"), ({"within": "2"}, "within"),
+    ({"escalations_open": -3}, "escalations_open"), ({"extensions_granted": None}, "extensions_granted"),
+    ({"overdue_days_total": 3}, "overdue days"),
+])
+def test_impossible_figures_are_refused_naming_the_count(bad, named):
+    with pytest.raises(ValueError, match=named):
         AgencyFigures("Sở Y tế", **bad)
 
 
