@@ -134,6 +134,8 @@ def main(argv=None) -> int:
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each throughput run")
+    parser.add_argument("--rounds", type=int, default=throughput.ROUNDS,
+                        help="rounds each page's time is split into, alternated with the bare view's (default 3)")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads (production.ini: 8)")
     parser.add_argument("--dashboard", help="module:function of the dashboard, called as fn(dbsession, ctx)")
     parser.add_argument("--dashboard-url", default="/dashboard", help="the dashboard page for the throughput run")
@@ -167,7 +169,7 @@ def main(argv=None) -> int:
         print(fmt(m), flush=True)
     if not args.no_throughput and (not wanted or wanted & {"throughput", "throughput_inbox", "throughput_dashboard"}):
         for m in throughput.measure(ctx, clients=args.clients, seconds=args.seconds, threads=args.threads,
-                                    dashboard=args.dashboard, dashboard_url=args.dashboard_url, gc_freeze=args.gc_freeze):
+                                    dashboard=args.dashboard, dashboard_url=args.dashboard_url, gc_freeze=args.gc_freeze, rounds=args.rounds):
             results.append(m)
             print(fmt(m), flush=True)
     ctx.engine.dispose()

@@ -33,6 +33,10 @@ from .timing import Measurement, p95
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# each page's time split into this many rounds, alternated with the bare view's
+ROUNDS = 3
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -154,12 +158,25 @@ def load(server: Server, path: str, cookie: str | None, clients: int, seconds: f
         elapsed = time.perf_counter() - started
     latencies = [ms for batch, _errors in results for ms in batch]
     errors = sum(e for _batch, e in results)
-    return {"rps": len(latencies) / elapsed, "median_ms": statistics.median(latencies) if latencies else 0.0,
-            "p95_ms": p95(latencies) if latencies else 0.0, "requests": len(latencies), "errors": errors}
+    return {"latencies": latencies, "elapsed": elapsed, "errors": errors}
+
+
+def combined(runs: list[dict]) -> dict:
+    """The rounds of one page as one run: requests over the time they took, latencies pooled."""
+    latencies = [ms for run in runs for ms in run["latencies"]]
+    elapsed = sum(run["elapsed"] for run in runs)
+    return {"rps": len(latencies) / elapsed if elapsed else 0.0, "requests": len(latencies),
+            "median_ms": statistics.median(latencies) if latencies else 0.0,
+            "p95_ms": p95(latencies) if latencies else 0.0, "errors": sum(run["errors"] for run in runs),
+            "round_rps": [len(run["latencies"]) / run["elapsed"] if run["elapsed"] else 0.0 for run in runs]}
 
 
 def measure(ctx: Context, clients: int = 8, seconds: float = 10.0, threads: int = 8, dashboard: str | None = None,
-            dashboard_url: str = "/dashboard", dashboard_user: str = "lanhdao", gc_freeze: bool = True) -> list[Measurement]:
+            dashboard_url: str = "/dashboard", dashboard_user: str = "lanhdao", gc_freeze: bool = True,
+            rounds: int = ROUNDS) -> list[Measurement]:
+    """Each page for ``seconds`` in all, split into ``rounds`` that alternate with the bare view's:
+    on a shared machine the bare view's rate moves between runs (269–491 req/s on one machine in one
+    afternoon), and a ratio is only worth something when both rates saw the same conditions."""
     server = start_server(ctx.url, threads, dashboard, gc_freeze)
     try:
         officer = login(server.base, ctx.officer_login)
@@ -167,19 +184,29 @@ def measure(ctx: Context, clients: int = 8, seconds: float = 10.0, threads: int 
         # the first view of the dashboard counts and keeps its figures (the monthly job does it in
         # production); one request first, with time to spare, so the load measures ordinary views
         warm(server, dashboard_url, leader)
-        bare = load(server, "/_bench/bare", officer, clients, seconds)
+        pages = {"bare": ("/_bench/bare", officer), "throughput_inbox": ("/inbox", officer),
+                 "throughput_dashboard": (dashboard_url, leader)}
+        runs: dict[str, list[dict]] = {name: [] for name in pages}
+        for _round in range(max(1, rounds)):
+            for name, (path, cookie) in pages.items():
+                runs[name].append(load(server, path, cookie, clients, seconds / max(1, rounds)))
+        bare = combined(runs.pop("bare"))
         rows = []
-        for name, path, cookie in (("throughput_inbox", "/inbox", officer),
-                                   ("throughput_dashboard", dashboard_url, leader)):
-            result = load(server, path, cookie, clients, seconds)
+        for name, page_runs in runs.items():
+            path = pages[name][0]
+            result = combined(page_runs)
             if result["errors"]:
                 raise RuntimeError(f"{name}: {result['errors']} requests failed")
+            per_round = [r / b for r, b in zip(result["round_rps"], bare["round_rps"]) if b]
             rows.append(Measurement(
                 name=name, median_ms=result["median_ms"], p95_ms=result["p95_ms"], raw_median_ms=bare["median_ms"],
                 ratio=result["rps"] / bare["rps"], reps=result["requests"],
                 note=(f"GET {path}: {result['rps']:.0f} req/s vs {bare['rps']:.0f} req/s for the bare view "
-                      f"({clients} clients, {seconds:.0f} s, waitress threads={threads}); ratio = share of the bare view's rate"),
-                extra={"rps": round(result["rps"], 1), "raw_rps": round(bare["rps"], 1)}))
+                      f"({clients} clients, {seconds:.0f} s in {len(page_runs)} rounds alternated with the bare view's, "
+                      f"waitress threads={threads}); ratio = share of the bare view's rate"
+                      + (f" (rounds: {min(per_round):.2f}–{max(per_round):.2f})" if len(per_round) > 1 else "")),
+                extra={"rps": round(result["rps"], 1), "raw_rps": round(bare["rps"], 1),
+                       "round_ratios": [round(r, 3) for r in per_round]}))
         return rows
     finally:
         server.stop()

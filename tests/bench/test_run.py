@@ -90,6 +90,9 @@ def test_run_builds_measures_reuses_and_restores(first_run):
     for name in THROUGHPUT:
         assert by_name[name]["rps"] > 0 and by_name[name]["raw_rps"] > 0
         assert by_name[name]["ratio"] == pytest.approx(by_name[name]["rps"] / by_name[name]["raw_rps"], rel=0.01)
+        # measured in rounds alternated with the bare view's, each round's ratio reported
+        assert len(by_name[name]["round_ratios"]) == 3 and all(r > 0 for r in by_name[name]["round_ratios"])
+        assert min(by_name[name]["round_ratios"]) * 0.99 <= by_name[name]["ratio"] <= max(by_name[name]["round_ratios"]) * 1.01
 
     # the measurements roll back what they write: the dataset is reused as it was
     rows, log = run(url, snapshots, "--only", "inbox_first_page,sweep", "--reps", "2", "--no-throughput")
