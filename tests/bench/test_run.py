@@ -64,6 +64,8 @@ def first_run(tiny):
 def test_run_builds_measures_reuses_and_restores(first_run):
     url, snapshots, rows, log = first_run
     assert "building the tiny dataset" in log
+    # on PostgreSQL each measurement starts from a vacuumed dataset (earlier ones' rollbacks cleaned)
+    assert ("VACUUM before each measurement" in log) == url.startswith("postgresql")
     assert list(snapshots.glob("tiny-*")), "a snapshot was saved"
     engine = get_engine({"sqlalchemy.url": url})
     with engine.connect() as conn:
