@@ -18,7 +18,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload
 
 from ..clock import today as clock_today
-from ..db import among, among_parameter
+from ..db import among
 from ..directives.models import Directive
 from ..organizations.models import Agency, AgencyKind
 from .models import (
@@ -70,13 +70,6 @@ _ROW_COLUMNS = (
     Task.completed_on, Task.percent_done, Directive.number, Directive.symbol, Directive.issued_on, Agency.name,
     Agency.short_name,
 )
-
-@lru_cache(maxsize=4)
-def _rows_statement(dialect_name: str) -> Select:
-    """The page's rows by id (``ids``), built once per database kind."""
-    return (select(*_ROW_COLUMNS).join(Directive, Directive.id == Task.directive_id)
-            .join(Agency, Agency.id == Task.lead_agency_id).where(among_parameter(dialect_name, Task.id, "ids")))
-
 
 # What the API's list shows (``serialize.task_json``): the tasks with, of their directives, the
 # number, date, subject and issuer, of the agencies their codes and names (not the directives'
@@ -212,6 +205,23 @@ def _keys_statement(shape: _Shape) -> tuple[Select, frozenset[str], bool]:
     return select(union_all(*(part.subquery().select() for part in parts)).subquery()), frozenset(names), True
 
 
+
+@lru_cache(maxsize=512)
+def _page_rows_statement(shape: _Shape) -> Select:
+    """The keys' statement of ``shape`` joined to what the page shows (``InboxRow``), so that the
+    inbox page reads its rows in one round trip: (key deadline, *the row), in no promised order."""
+    keys = _keys_statement(shape)[0].subquery("page_keys")
+    key_id, key_deadline = list(keys.c)
+    return (select(key_deadline, *_ROW_COLUMNS).select_from(keys)
+            .join(Task, Task.id == key_id).join(Directive, Directive.id == Task.directive_id)
+            .join(Agency, Agency.id == Task.lead_agency_id))
+
+
+def _key_order(deadline: dt.date | None, ident: int) -> tuple:
+    """Dated keys by (deadline, id), then the ongoing ones by id."""
+    return (deadline is None, deadline or dt.date.min, ident)
+
+
 def inbox_page(dbsession: Session, agency_id: int, filters: InboxFilters, *, after: str | None = None,
                limit: int = 50, today: dt.date | None = None, as_rows: bool = False) -> InboxPage:
     """One page of an agency's tasks (lead or coordinating), by deadline then id, ongoing tasks
@@ -234,24 +244,27 @@ def inbox_page(dbsession: Session, agency_id: int, filters: InboxFilters, *, aft
               "due_after": filters.due_after, "today": today or clock_today(),
               "after_deadline": cursor[0] if cursor else None, "after_id": cursor[1] if cursor else None}
     statement, names, two_parts = _keys_statement(shape)
-    rows = dbsession.execute(statement, {name: values[name] for name in names}).all()
-    if two_parts:
-        # in one statement the two parts' rows arrive in no promised order: order them here
-        rows.sort(key=lambda r: (r[1] is None, r[1] or dt.date.min, r[0]))
-    keys: list[tuple[dt.date | None, int]] = [(d, i) for i, d in rows][: limit + 1]
+    params = {name: values[name] for name in names}
+    if as_rows:
+        # the page's keys and rows in one statement; the join promises no order: order them here
+        found = sorted(dbsession.execute(_page_rows_statement(shape), params).all(), key=lambda r: _key_order(r[0], r[1]))
+        keys = [(r[0], r[1]) for r in found[: limit + 1]]
+        tasks: list = [InboxRow(*r[1:]) for r in found[:limit]]
+    else:
+        rows = dbsession.execute(statement, params).all()
+        if two_parts:
+            # in one statement the two parts' rows arrive in no promised order: order them here
+            rows.sort(key=lambda r: _key_order(r[1], r[0]))
+        keys = [(d, i) for i, d in rows][: limit + 1]
+        wanted = [i for _d, i in keys[:limit]]
+        loaded = {t.id: t for t in dbsession.scalars(
+            select(Task).where(among(dbsession, Task.id, wanted)).options(*API_LOADING))} if wanted else {}
+        tasks = [loaded[i] for i in wanted]
     next_cursor = None
     if len(keys) > limit:
         d, i = keys[limit - 1]
         next_cursor = f"{d.isoformat() if d else 'none'}.{i}"
-    wanted = [i for _d, i in keys[:limit]]
-    loaded: dict = {}
-    if wanted and as_rows:
-        statement = _rows_statement(dbsession.get_bind().dialect.name)
-        loaded = {row[0]: InboxRow(*row) for row in dbsession.execute(statement, {"ids": wanted})}
-    elif wanted:
-        loaded = {t.id: t for t in dbsession.scalars(
-            select(Task).where(among(dbsession, Task.id, wanted)).options(*API_LOADING))}
-    return InboxPage(tasks=[loaded[i] for i in wanted], next_cursor=next_cursor)
+    return InboxPage(tasks=tasks, next_cursor=next_cursor)
 
 
 def _counts_statement(role: str):
