@@ -6,7 +6,7 @@ Builds a throwaway database ``coordination_bench`` (migrated, demo province load
 server-side bulk path that respects the rules the lifecycle keeps (every task has its initial
 status-history and deadline-history rows, original deadline = deadline in force, completed tasks
 carry a completion date, coordinators are other agencies), then times the real query functions
-(``coordination.tasks.queries``) and prints EXPLAIN ANALYZE of the statements they ran.
+(``coordination.tasks.inbox`` and ``coordination.tasks.queries``) and prints EXPLAIN ANALYZE of the statements they ran.
 """
 
 from __future__ import annotations
