@@ -48,6 +48,11 @@ class Server:
     port: int
     process: subprocess.Popen
     ini: str
+    log: str  # the server's standard error, in a file: a pipe nobody reads fills up and stops the server
+
+    def log_tail(self, size: int = 2000) -> str:
+        with open(self.log, "rb") as handle:
+            return handle.read().decode("utf-8", "replace")[-size:]
 
     @property
     def base(self) -> str:
@@ -60,6 +65,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
         os.unlink(self.ini)
+        os.unlink(self.log)
 
 
 def start_server(url: str, threads: int, dashboard: str | None = None, gc_freeze: bool = True) -> Server:
@@ -83,13 +89,20 @@ def start_server(url: str, threads: int, dashboard: str | None = None, gc_freeze
     os.write(handle, "\n".join(lines).encode())
     os.close(handle)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    process = subprocess.Popen([sys.executable, "-m", "coordination.scripts.cli", "-c", ini, "serve"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    server = Server(port, process, ini)
+    # waitress logs a warning to standard error for every request that waits for a thread (with fewer
+    # threads than clients, nearly every one): into a pipe read only at the end, 64 KB of them filled
+    # it and the server stopped mid-run, holding the logging lock. A file never fills.
+    handle, log = tempfile.mkstemp(suffix=".log", prefix="bench-serve-")
+    with os.fdopen(handle, "wb") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "coordination.scripts.cli", "-c", ini, "serve"], cwd=ROOT, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=stderr)
+    server = Server(port, process, ini, log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the server stopped: {process.stderr.read().decode()[-2000:]}")
+            tail = server.log_tail()
+            server.stop()
+            raise RuntimeError(f"the server stopped: {tail}")
         try:
             with urllib.request.urlopen(f"{server.base}/healthz", timeout=2) as response:
                 if response.status == 200:
