@@ -200,9 +200,10 @@ def measure(ctx: Context, clients: int = 8, seconds: float = 10.0, threads: int 
         pages = {"bare": ("/_bench/bare", officer), "throughput_inbox": ("/inbox", officer),
                  "throughput_dashboard": (dashboard_url, leader)}
         runs: dict[str, list[dict]] = {name: [] for name in pages}
-        for _round in range(max(1, rounds)):
+        rounds = max(1, rounds)
+        for _round in range(rounds):
             for name, (path, cookie) in pages.items():
-                runs[name].append(load(server, path, cookie, clients, seconds / max(1, rounds)))
+                runs[name].append(load(server, path, cookie, clients, seconds / rounds))
         bare = combined(runs.pop("bare"))
         rows = []
         for name, page_runs in runs.items():

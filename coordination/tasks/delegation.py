@@ -18,7 +18,7 @@ from .lifecycle import _check, _finish, _jsonable, _set_status
 from .models import ACKNOWLEDGED, ASSIGNED, DATE, IN_PROGRESS, ONGOING, RETURNED, AuditEvent, Task
 
 
-def may_receive_delegation(parent_agency: Agency, agency: Agency) -> bool:
+def _may_receive_delegation(parent_agency: Agency, agency: Agency) -> bool:
     """An agency's own units (below it in the tree) or agencies of a lower level (districts for a
     department)."""
     node = agency.parent
@@ -28,11 +28,14 @@ def may_receive_delegation(parent_agency: Agency, agency: Agency) -> bool:
         node = node.parent
     return agency.kind.level > parent_agency.kind.level
 
+def may_delegate_to(task: Task, agency: Agency) -> bool:
+    """Whether the task's lead agency may give a subtask to ``agency`` (not to itself)."""
+    return agency.id != task.lead_agency_id and _may_receive_delegation(task.lead_agency, agency)
 
 
 def delegation_candidates(task: Task, agencies: list[Agency]) -> list[Agency]:
-    """Of ``agencies``, those the task's lead agency may delegate to (not itself)."""
-    return [a for a in agencies if a.id != task.lead_agency_id and may_receive_delegation(task.lead_agency, a)]
+    """Of ``agencies``, those the task's lead agency may delegate to (the delegation form's choices)."""
+    return [a for a in agencies if may_delegate_to(task, a)]
 
 
 def delegate(dbsession: Session, task: Task, actor: User, *, expected_version: int, subtasks: list[dict]) -> list[Task]:
@@ -44,7 +47,7 @@ def delegate(dbsession: Session, task: Task, actor: User, *, expected_version: i
         fields["subtasks"] = _("Cần ít nhất một nhiệm vụ con.")
     for i, spec in enumerate(subtasks):
         agency, content, deadline = spec.get("lead_agency"), (spec.get("content") or "").strip(), spec.get("deadline")
-        if agency is None or agency.id == task.lead_agency_id or not may_receive_delegation(task.lead_agency, agency):
+        if agency is None or not may_delegate_to(task, agency):
             fields[f"subtasks.{i}.lead_agency"] = _("Chỉ giao cho đơn vị trực thuộc hoặc cơ quan cấp dưới.")
         if not content:
             fields[f"subtasks.{i}.content"] = _("Bắt buộc nhập.")

@@ -205,7 +205,6 @@ def _keys_statement(shape: _Shape) -> tuple[Select, frozenset[str], bool]:
     return select(union_all(*(part.subquery().select() for part in parts)).subquery()), frozenset(names), True
 
 
-
 @lru_cache(maxsize=512)
 def _page_rows_statement(shape: _Shape) -> Select:
     """The keys' statement of ``shape`` joined to what the page shows (``InboxRow``), so that the
