@@ -82,3 +82,40 @@ def test_0007_drops_the_session_counter_without_touching_what_refers_to_users(fr
         assert kept() == [1, 1, 1]
     finally:
         engine.dispose()
+
+
+def test_0012_fills_the_counts_from_the_tasks_there_are_and_comes_off_cleanly(fresh_db_url):
+    """Upgrading a database that already holds tasks fills ``agency_task_counts`` from them; after a
+    downgrade the tasks can still be written (no trigger left naming the dropped table)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from coordination.db import get_engine, get_session_factory
+    from coordination.demo import load_demo
+    from coordination.migrate import alembic_config, upgrade
+    from tests.tasks import factories
+    from tests.tasks.test_counts import kept, recounted
+
+    upgrade(fresh_db_url)
+    engine = get_engine({"sqlalchemy.url": fresh_db_url})
+    try:
+        with get_session_factory(engine)() as session:
+            load_demo(session)
+            directive = factories.directive(session)
+            tasks = [factories.task(session, directive_obj=directive, lead=lead, coordinating=("STC", "SYT"))
+                     for lead in ("SLDTBXH", "SLDTBXH", "SYT")]
+            tasks[0].status = "acknowledged"
+            session.commit()
+        command.downgrade(alembic_config(fresh_db_url), "0011")
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE tasks SET status = 'in_progress' WHERE status = 'acknowledged'"))
+            connection.execute(text("UPDATE task_coordinators SET status = 'in_progress' WHERE status = 'acknowledged'"))
+        upgrade(fresh_db_url)
+        with get_session_factory(engine)() as session:
+            counts = kept(session)
+            assert counts == recounted(session)
+            sldtbxh = factories.agency(session, "SLDTBXH").id
+            assert counts[(sldtbxh, "lead", "in_progress")] == 1 and counts[(sldtbxh, "lead", "assigned")] == 1
+            assert sum(n for (_a, role, _s), n in counts.items() if role == "coordinating") == 6
+    finally:
+        engine.dispose()

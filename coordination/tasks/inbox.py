@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Date, Integer, and_, bindparam, case, exists, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.sql import Select
-from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from ..clock import today as clock_today
 from ..db import among
@@ -31,6 +31,7 @@ from .models import (
     OVERDUE,
     WITHIN,
     Task,
+    agency_task_counts,
     task_coordinators,
 )
 
@@ -267,22 +268,30 @@ def inbox_page(dbsession: Session, agency_id: int, filters: InboxFilters, *, aft
 
 
 def _counts_statement(role: str):
-    """The counts' statement of a tab, with ``agency_id`` and ``today`` as parameters: built once
-    (building its expressions cost more than running it)."""
+    """The counts' statement of a tab, with ``agency_id`` and ``today`` as parameters, built once.
+
+    The number per status is read from ``agency_task_counts`` (kept by triggers, migration 0012);
+    only the overdue ones are counted, per open status, over the (agency, status, deadline) index
+    range before today, and among the tasks reported complete those reported after their deadline."""
+    agency_param, today = bindparam("agency_id", type_=Integer), bindparam("today", type_=Date)
+    kept = agency_task_counts
     if role == COORDINATING:
         tc = task_coordinators
-        agency, status, deadline, ident = tc.c.agency_id, tc.c.status, tc.c.deadline_in_force, tc.c.task_id
+        source = tc.join(Task, Task.id == tc.c.task_id)
+        agency, status, deadline = tc.c.agency_id, tc.c.status, tc.c.deadline_in_force
     else:
-        agency, status, deadline, ident = Task.lead_agency_id, Task.status, Task.deadline_in_force, Task.id
-    reported = aliased(Task)
-    completed_on = select(reported.completed_on).where(reported.id == ident).scalar_subquery()
-    overdue = case(
-        (and_(status.in_(OPEN_STATUSES), deadline < bindparam("today", type_=Date)), 1),
-        (and_(status == COMPLETION_REPORTED, completed_on > deadline), 1),
-        else_=0,
-    )
-    return (select(status, func.count(), func.sum(overdue))
-            .where(agency == bindparam("agency_id", type_=Integer)).group_by(status))
+        source = Task.__table__
+        agency, status, deadline = Task.lead_agency_id, Task.status, Task.deadline_in_force
+    late_open = (select(func.count()).select_from(source)
+                 .where(agency == agency_param, status == kept.c.status, deadline < today).scalar_subquery())
+    reported_late = (select(func.count()).select_from(source)
+                     .where(agency == agency_param, status == COMPLETION_REPORTED, Task.completed_on > deadline)
+                     .scalar_subquery())
+    overdue = case((kept.c.status.in_(OPEN_STATUSES), late_open),
+                   (kept.c.status == COMPLETION_REPORTED, reported_late), else_=0)
+    return (select(kept.c.status, kept.c.task_count, overdue)
+            .where(kept.c.agency_id == agency_param, kept.c.role == (COORDINATING if role == COORDINATING else LEAD),
+                   kept.c.task_count != 0))
 
 
 _COUNTS = {role: _counts_statement(role) for role in (LEAD, COORDINATING)}
@@ -290,9 +299,9 @@ _COUNTS = {role: _counts_statement(role) for role in (LEAD, COORDINATING)}
 
 def inbox_counts(dbsession: Session, agency_id: int, role: str = LEAD,
                  today: dt.date | None = None) -> tuple[dict[str, int], int]:
-    """(number of the agency's tasks in each status, number of them overdue) in one statement: a
-    GROUP BY over the (agency, status, deadline, id) index. Only a task reported complete needs its
-    completion date (late if after the deadline), read by primary key for those rows alone."""
+    """(number of the agency's tasks in each status, number of them overdue) in one statement: the
+    kept counts (``agency_task_counts``), and for the overdue ones index range scans of the tasks
+    past their deadline in each open status, and of those reported complete after it."""
     statement = _COUNTS[COORDINATING if role == COORDINATING else LEAD]
     rows = dbsession.execute(statement, {"agency_id": agency_id, "today": today or clock_today()})
     counts: dict[str, int] = {}

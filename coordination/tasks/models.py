@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Column, Date, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -71,6 +71,18 @@ task_coordinators = Table(
     Index("ix_task_coordinators_agency_task", "agency_id", "task_id"),
     Index("ix_task_coordinators_agency_deadline", "agency_id", "deadline_in_force", "task_id"),
     Index("ix_task_coordinators_agency_status_deadline", "agency_id", "status", "deadline_in_force", "task_id"),
+)
+
+# How many tasks each agency has in each status, as lead ("lead": ``tasks``) and as coordinating
+# agency ("coordinating": ``task_coordinators``): kept by database triggers on those two tables
+# (migration 0012), whoever writes them, so the inbox reads its counts instead of counting.
+agency_task_counts = Table(
+    "agency_task_counts",
+    Base.metadata,
+    Column("agency_id", ForeignKey("agencies.id"), primary_key=True),
+    Column("role", String(20), primary_key=True),
+    Column("status", String(30), primary_key=True),
+    Column("task_count", Integer, nullable=False),
 )
 
 
