@@ -209,8 +209,15 @@ def _keys_statement(shape: _Shape) -> tuple[Select, frozenset[str], bool]:
 @lru_cache(maxsize=512)
 def _page_rows_statement(shape: _Shape) -> Select:
     """The keys' statement of ``shape`` joined to what the page shows (``InboxRow``), so that the
-    inbox page reads its rows in one round trip: (key deadline, *the row), in no promised order."""
-    keys = _keys_statement(shape)[0].subquery("page_keys")
+    inbox page reads its rows in one round trip: (key deadline, *the row), in no promised order.
+
+    When the page may reach the ongoing tasks, its two parts' keys (up to ``limit + 1`` each) are cut
+    to the page's ``limit + 1`` before the join, so that only the rows of one page are read."""
+    keys, _names, two_parts = _keys_statement(shape)
+    if two_parts:
+        key_id, key_deadline = list(keys.selected_columns)
+        keys = keys.order_by(key_deadline.is_(None), key_deadline, key_id).limit(shape.limit + 1)
+    keys = keys.subquery("page_keys")
     key_id, key_deadline = list(keys.c)
     return (select(key_deadline, *_ROW_COLUMNS).select_from(keys)
             .join(Task, Task.id == key_id).join(Directive, Directive.id == Task.directive_id)

@@ -110,6 +110,33 @@ def test_a_page_reads_its_keys_in_one_statement_dated_first_then_ongoing(dbsessi
     assert [t.id for t in ranged.tasks] == expected[1:4]
 
 
+@pytest.mark.parametrize("role,agency", [(LEAD, "SLDTBXH"), (COORDINATING, "STC")])
+def test_the_page_reads_the_rows_of_one_page_only_when_it_may_reach_the_ongoing_tasks(dbsession, demo, role, agency):
+    """A first page reads up to ``limit + 1`` keys of the dated tasks and as many of the ongoing
+    ones; only the first ``limit + 1`` of them, dated first, are joined to the rows it shows."""
+    from coordination.tasks import inbox
+
+    directive = factories.directive(dbsession)
+    ongoing = [factories.task(dbsession, directive_obj=directive, deadline=None) for _ in range(3)]
+    dated = [factories.task(dbsession, directive_obj=directive, deadline=dt.date(2025, 9, 1) - dt.timedelta(days=i))
+             for i in range(4)]
+    agency_id = factories.agency(dbsession, agency).id
+    expected = [t.id for t in sorted(dated, key=lambda t: (t.deadline_in_force, t.id))] + [t.id for t in ongoing]
+    shape = inbox._Shape(coordinating=role == COORDINATING, statuses=False, directive=False, issuer=False, number=False,
+                         due_before=False, due_after=False, timeliness=None, cursor=None, limit=2)
+    read = dbsession.execute(inbox._page_rows_statement(shape), {"agency_id": agency_id}).all()
+    assert sorted(row.id for row in read) == sorted(expected[:3])  # not the 3 + 3 keys of both parts
+    shape = shape._replace(limit=5)
+    read = dbsession.execute(inbox._page_rows_statement(shape), {"agency_id": agency_id}).all()
+    assert sorted(row.id for row in read) == sorted(expected[:6])  # the page crosses into the ongoing ones
+
+    short = inbox_page(dbsession, agency_id, InboxFilters(role=role), limit=2, today=TODAY, as_rows=True)
+    assert [r.id for r in short.tasks] == expected[:2]
+    rest = inbox_page(dbsession, agency_id, InboxFilters(role=role), after=short.next_cursor, limit=10, today=TODAY,
+                      as_rows=True)
+    assert [r.id for r in rest.tasks] == expected[2:] and rest.next_cursor is None
+
+
 def test_pages_of_the_same_shape_share_one_statement_and_each_gets_its_own_values(dbsession, demo):
     """The keys' statement is built once per shape (``inbox._keys_statement``): agencies, cursors,
     statuses and dates are its parameters, never baked into it."""
