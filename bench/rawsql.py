@@ -50,10 +50,14 @@ def inbox(ctx: Context, cur, agency_id: int, after: str | None) -> int:
         tail = " AND t.id > :ident" if after and day is None else ""
         rows += _run(ctx, cur, base + " AND t.deadline_in_force IS NULL" + tail + f" ORDER BY t.id LIMIT {51 - len(rows)}",
                      {"agency": agency_id, "ident": ident})
-    counts = _run(ctx, cur, f"""SELECT status, count(*), sum(CASE
-            WHEN status IN ({OPEN}) AND deadline_in_force < :today THEN 1
-            WHEN status = 'completion_reported' AND completed_on > deadline_in_force THEN 1 ELSE 0 END)
-        FROM tasks WHERE lead_agency_id = :agency GROUP BY status""",
+    # the kept counts (agency_task_counts, migration 0012), and the overdue ones counted per status
+    counts = _run(ctx, cur, f"""SELECT c.status, c.task_count, CASE
+            WHEN c.status IN ({OPEN}) THEN (SELECT count(*) FROM tasks t WHERE t.lead_agency_id = :agency
+                                            AND t.status = c.status AND t.deadline_in_force < :today)
+            WHEN c.status = 'completion_reported' THEN (SELECT count(*) FROM tasks t WHERE t.lead_agency_id = :agency
+                AND t.status = 'completion_reported' AND t.completed_on > t.deadline_in_force)
+            ELSE 0 END
+        FROM agency_task_counts c WHERE c.agency_id = :agency AND c.role = 'lead' AND c.task_count <> 0""",
                   {"agency": agency_id, "today": _day(ctx, clock.today())})
     issuers = _run(ctx, cur, f"""SELECT a.id, a.code, a.name, a.short_name FROM agencies a
         JOIN agency_kinds k ON k.id = a.kind_id
