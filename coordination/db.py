@@ -83,9 +83,21 @@ def get_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def get_tm_session(session_factory, transaction_manager, request=None) -> Session:
-    """A session joined to ``transaction_manager``: committed or aborted with it."""
+    """A session joined to ``transaction_manager``: committed or aborted with it.
+
+    Committed even when it only read (zope.sqlalchemy's default rolls such a session back):
+
+    - on PostgreSQL psycopg forgets every prepared statement of the connection when it sees a
+      ROLLBACK, so with a ROLLBACK at the end of every page view no statement was ever prepared
+      and each was planned afresh on every request (the inbox's counts took longer to plan than
+      to run: bench/RESULTS.md); a COMMIT keeps them;
+    - a write made through Core (``execute(insert(table))``) does not mark the session changed,
+      and was silently rolled back when nothing else in the request flushed.
+
+    A failed or doomed transaction is still rolled back."""
     dbsession = session_factory(info={"request": request})
-    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
+    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager,
+                             initial_state=zope.sqlalchemy.datamanager.STATUS_CHANGED)
     return dbsession
 
 
