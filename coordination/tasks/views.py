@@ -21,6 +21,7 @@ from ..routes import url_maker
 from ..security import READ_ALL, VIEW, WORK_ON_TASKS
 from . import delegation, lifecycle, queries, services
 from .inbox import COORDINATING, LEAD, BadCursor, InboxFilters, directive_issuers, inbox_counts, inbox_page
+from .inbox_lines import inbox_lines
 from .actions import SUCCESS, perform
 from .errors import InvalidInput, NotAllowed, StaleVersion
 from .forms import ACTION_FORMS, MemoryTmpStore
@@ -317,21 +318,23 @@ def inbox(request):
         page = inbox_page(request.dbsession, user.agency_id, filters, as_rows=True)
     counts, overdue = inbox_counts(request.dbsession, user.agency_id, filters.role)
     issuers = directive_issuers(request.dbsession)
+    # the labels translated once, not once per row
+    status_names = {code: request.translate(label) for code, label in STATUS_LABELS.items()}
+    timeliness_names = {code: request.translate(label) for code, label in TIMELINESS_LABELS.items()}
     return {
         "page_title": request.translate(_("Nhiệm vụ của cơ quan")),
         "agency": user.agency,
         "filters": filters,
         "filter_errors": fields,
         "page": page,
+        "lines": inbox_lines(page.tasks, today=clock.today(), task_url=url_maker(request, "task_page"),
+                             status_names=status_names, timeliness_names=timeliness_names,
+                             ongoing=request.translate(_("Thường xuyên"))),
         "counts": counts,
         "overdue": overdue,
         "issuers": issuers,
-        # the labels translated once, not once per row
-        "status_names": {code: request.translate(label) for code, label in STATUS_LABELS.items()},
-        "timeliness_names": {code: request.translate(label) for code, label in TIMELINESS_LABELS.items()},
-        "task_url": url_maker(request, "task_page"),
-        "timeliness_of": queries.current_timeliness,
-        "today": clock.today(),
+        "status_names": status_names,
+        "timeliness_names": timeliness_names,
         "query": {k: v for k, v in request.GET.items() if k != "after"},
     }
 
