@@ -9,7 +9,11 @@ keeps there), so every writer is counted: services, bulk SQL, an administrator's
 
 PostgreSQL: statement triggers over transition tables, as 0009's: one INSERT ... ON CONFLICT per
 statement however many rows it wrote, the rows changed in (agency, role, status) order so that
-two transactions lock counters in the same order. SQLite: row triggers, one upsert per row.
+two transactions lock counters in the same order. A counter row stays locked until its transaction
+ends, so two transactions changing tasks of the same agency wait for each other (for the
+milliseconds a request lasts); two that each change several of its tasks in separate statements
+may wait in a cycle, which PostgreSQL breaks by failing one (SQLSTATE 40P01), and pyramid_retry
+runs that request again. SQLite: row triggers, one upsert per row (it has one writer at a time).
 The rows are filled from the tables as they are at upgrade time.
 
 Revision ID: 0012
