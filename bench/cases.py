@@ -21,6 +21,8 @@ from coordination.accounts.models import User
 from coordination.directives import queries as directive_queries
 from coordination.directives.models import Directive
 from coordination.tasks import inbox, queries, services
+from coordination.tasks.inbox_lines import inbox_lines
+from coordination.tasks.labels import STATUS_LABELS, TIMELINESS_LABELS
 from coordination.tasks.models import Task
 
 from . import rawsql
@@ -39,11 +41,10 @@ def inbox_data(s, agency_id: int, after: str | None = None) -> int:
     page = inbox.inbox_page(s, agency_id, inbox.InboxFilters(), after=after, as_rows=True)
     counts, overdue = inbox.inbox_counts(s, agency_id, inbox.LEAD)
     issuers = inbox.directive_issuers(s)
-    today = clock.today()
-    for t in page.tasks:
-        (t.number_symbol, t.directive_issued_on, t.content, t.deadline_in_force, t.status,
-         t.percent_done, queries.current_timeliness(t, today))
-    return len(page.tasks) + len(counts) + overdue + len(issuers)
+    # what the page then works out of each row for its template (tasks.inbox_lines)
+    lines = inbox_lines(page.tasks, today=clock.today(), task_url=lambda id: f"/tasks/{id}", status_names=STATUS_LABELS,
+                        timeliness_names=TIMELINESS_LABELS, ongoing="Thường xuyên")
+    return len(lines) + len(counts) + overdue + len(issuers)
 
 
 def _with_session(ctx: Context, fn):
