@@ -284,14 +284,15 @@ def _counts_statement(role: str):
     kept = agency_task_counts
     if role == COORDINATING:
         tc = task_coordinators
-        source = tc.join(Task, Task.id == tc.c.task_id)
+        # the coordinator rows carry status and deadline; only the completion date needs the task
+        source, reported_source = tc, tc.join(Task, Task.id == tc.c.task_id)
         agency, status, deadline = tc.c.agency_id, tc.c.status, tc.c.deadline_in_force
     else:
-        source = Task.__table__
+        source = reported_source = Task.__table__
         agency, status, deadline = Task.lead_agency_id, Task.status, Task.deadline_in_force
     late_open = (select(func.count()).select_from(source)
                  .where(agency == agency_param, status == kept.c.status, deadline < today).scalar_subquery())
-    reported_late = (select(func.count()).select_from(source)
+    reported_late = (select(func.count()).select_from(reported_source)
                      .where(agency == agency_param, status == COMPLETION_REPORTED, Task.completed_on > deadline)
                      .scalar_subquery())
     overdue = case((kept.c.status.in_(OPEN_STATUSES), late_open),
