@@ -173,6 +173,27 @@ def cmd_backup(env: Env, args) -> int:
     return 0
 
 
+def cmd_task_counts(env: Env, args) -> int:
+    """Compare the kept counts of each agency's tasks with a recount; ``--repair`` writes the recount.
+    Exit status 1 when counts differ and were not repaired (for a monitoring check)."""
+    from ..organizations.models import Agency
+    from ..tasks import counts
+
+    def check(dbsession):
+        found = counts.repair(dbsession) if args.repair else counts.differences(dbsession)
+        codes = dict(dbsession.execute(select(Agency.id, Agency.code)).all())
+        return [(codes.get(agency, agency), role, status, have, actual) for (agency, role, status), have, actual in found]
+
+    found = env.run(check)
+    for code, role, status, have, actual in found:
+        print(f"{code}\t{role}\t{status}\tkept {have}\tcounted {actual}")
+    if not found:
+        print("the kept counts match the tasks")
+    elif args.repair:
+        print(f"repaired: {len(found)}")
+    return 1 if found and not args.repair else 0
+
+
 def cmd_parse_directive(env: Env | None, args) -> int:
     """Print a directive's structure; with -c the agencies are matched against the registry."""
     import json
@@ -242,6 +263,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("backup", help="copy the SQLite database with the online backup API")
     p.add_argument("-o", "--output", help="target file (default var/backups/coordination-<UTC time>.sqlite)")
     p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("task-counts", help="check the kept counts of each agency's tasks against a recount")
+    p.add_argument("--repair", action="store_true", help="write the recount over the kept counts")
+    p.set_defaults(func=cmd_task_counts)
 
     p = sub.add_parser("parse-directive", help="print the structure the importer reads from a directive file")
     p.add_argument("path", help=".txt, .docx or PDF with a text layer")

@@ -76,3 +76,26 @@ def test_create_token_for_unknown_user_fails_without_output(run):
     run("initdb")
     result = run("create-token", "nobody", check=False)
     assert result.returncode != 0 and result.stdout == ""
+
+
+def test_task_counts_reports_a_drifted_count_and_repairs_it(run):
+    from sqlalchemy import text
+
+    from coordination.db import get_engine
+
+    run("initdb")
+    run("demo")
+    assert run("task-counts").stdout.strip() == "the kept counts match the tasks"
+    engine = get_engine({"sqlalchemy.url": run.url})
+    try:
+        with engine.begin() as connection:  # a count the triggers never saw
+            connection.execute(text("INSERT INTO agency_task_counts (agency_id, role, status, task_count) "
+                                    "SELECT id, 'lead', 'assigned', 4 FROM agencies WHERE code = 'STC'"))
+    finally:
+        engine.dispose()
+    drifted = run("task-counts", check=False)
+    assert drifted.returncode == 1 and drifted.stdout.split("\n")[0].split("\t") == [
+        "STC", "lead", "assigned", "kept 4", "counted 0"]
+    repaired = run("task-counts", "--repair")
+    assert repaired.stdout.strip().endswith("repaired: 1")
+    assert run("task-counts").stdout.strip() == "the kept counts match the tasks"
