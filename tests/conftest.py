@@ -95,6 +95,20 @@ def fresh_db_url(backend, tmp_path):
     _drop_pg_database(url)
 
 
+@pytest.fixture
+def pg_engine(backend):
+    """A migrated PostgreSQL database of its own with a pool for a dozen threads, for tests of
+    concurrent transactions (which must commit); skipped on SQLite, which has one writer at a time."""
+    if backend != "postgresql":
+        pytest.skip("concurrent transactions are shown on PostgreSQL (SQLite has one writer at a time)")
+    url = _create_pg_database()
+    upgrade(url)
+    engine = get_engine({"sqlalchemy.url": url, "sqlalchemy.pool_size": "12"})
+    yield engine
+    engine.dispose()
+    _drop_pg_database(url)
+
+
 @pytest.fixture(scope="session")
 def engine(db_url):
     upgrade(db_url)

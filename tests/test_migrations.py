@@ -94,7 +94,7 @@ def test_0012_fills_the_counts_from_the_tasks_there_are_and_comes_off_cleanly(fr
     from coordination.demo import load_demo
     from coordination.migrate import alembic_config, upgrade
     from tests.tasks import factories
-    from tests.tasks.test_counts import kept, recounted
+    from coordination.tasks.counts import kept, recount
 
     upgrade(fresh_db_url)
     engine = get_engine({"sqlalchemy.url": fresh_db_url})
@@ -113,7 +113,7 @@ def test_0012_fills_the_counts_from_the_tasks_there_are_and_comes_off_cleanly(fr
         upgrade(fresh_db_url)
         with get_session_factory(engine)() as session:
             counts = kept(session)
-            assert counts == recounted(session)
+            assert counts == recount(session)
             sldtbxh = factories.agency(session, "SLDTBXH").id
             assert counts[(sldtbxh, "lead", "in_progress")] == 1 and counts[(sldtbxh, "lead", "assigned")] == 1
             assert sum(n for (_a, role, _s), n in counts.items() if role == "coordinating") == 6

@@ -13,29 +13,15 @@ import pytest
 from sqlalchemy import select
 
 from coordination import clock
-from coordination.db import get_engine, get_session_factory
+from coordination.db import get_session_factory
 from coordination.demo import load_demo
 from coordination.directives import numbering, services
 from coordination.directives.models import Directive
 from coordination.directives.payload import draft_from_json
-from coordination.migrate import upgrade
-from tests.conftest import _create_pg_database, _drop_pg_database
 from tests.directives.conftest import user
 from tests.directives.test_workflow import small
 
 pytestmark = pytest.mark.postgresql_only
-
-
-@pytest.fixture
-def pg_engine(backend):
-    if backend != "postgresql":
-        pytest.skip("concurrent numbering is shown on PostgreSQL")
-    url = _create_pg_database()
-    upgrade(url)
-    engine = get_engine({"sqlalchemy.url": url, "sqlalchemy.pool_size": "12"})
-    yield engine
-    engine.dispose()
-    _drop_pg_database(url)
 
 
 def test_concurrent_issuers_get_distinct_sequential_numbers(pg_engine):

@@ -8,7 +8,6 @@ import copy
 import threading
 import datetime as dt
 
-import pytest
 from sqlalchemy import delete, insert, select, update
 
 from coordination.tasks import counts, delegation, lifecycle
@@ -97,22 +96,6 @@ def test_the_inbox_counts_read_the_kept_counts(dbsession, people):
     c = agency_task_counts.c
     dbsession.execute(update(agency_task_counts).where(c.agency_id == sldtbxh, c.role == LEAD).values(task_count=7))
     assert inbox_counts(dbsession, sldtbxh, LEAD, dt.date(2025, 6, 1))[0] == {"assigned": 7}
-
-
-@pytest.fixture
-def pg_engine(backend):
-    if backend != "postgresql":
-        pytest.skip("concurrent writers are shown on PostgreSQL (SQLite writes one transaction at a time)")
-    from coordination.db import get_engine
-    from coordination.migrate import upgrade
-    from tests.conftest import _create_pg_database, _drop_pg_database
-
-    url = _create_pg_database()
-    upgrade(url)
-    engine = get_engine({"sqlalchemy.url": url, "sqlalchemy.pool_size": "12"})
-    yield engine
-    engine.dispose()
-    _drop_pg_database(url)
 
 
 def test_concurrent_changes_to_one_agencys_tasks_lose_no_count(pg_engine):

@@ -76,14 +76,20 @@ def test_an_agency_with_nothing_has_no_counts(dbsession, mixed):
     assert inbox_counts(dbsession, factories.agency(dbsession, "SYT").id, LEAD, TODAY) == ({}, 0)
 
 
-@pytest.mark.parametrize("role,agency", [(LEAD, "SLDTBXH"), (COORDINATING, "STC")])
-def test_a_page_reads_its_keys_in_one_statement_dated_first_then_ongoing(dbsession, demo, role, agency):
+def dated_and_ongoing(dbsession):
+    """Four dated tasks and three ongoing ones (SLDTBXH leads, STC coordinates): the directive, and
+    their ids in inbox order (by deadline, then the ongoing ones by id)."""
     directive = factories.directive(dbsession)
     ongoing = [factories.task(dbsession, directive_obj=directive, deadline=None) for _ in range(3)]
     dated = [factories.task(dbsession, directive_obj=directive, deadline=dt.date(2025, 9, 1) - dt.timedelta(days=i))
              for i in range(4)]
+    return directive, [t.id for t in sorted(dated, key=lambda t: (t.deadline_in_force, t.id))] + [t.id for t in ongoing]
+
+
+@pytest.mark.parametrize("role,agency", [(LEAD, "SLDTBXH"), (COORDINATING, "STC")])
+def test_a_page_reads_its_keys_in_one_statement_dated_first_then_ongoing(dbsession, demo, role, agency):
+    directive, expected = dated_and_ongoing(dbsession)
     agency_id = factories.agency(dbsession, agency).id
-    expected = [t.id for t in sorted(dated, key=lambda t: (t.deadline_in_force, t.id))] + [t.id for t in ongoing]
 
     with Statements(dbsession) as seen:
         rows = inbox_page(dbsession, agency_id, InboxFilters(role=role), limit=5, today=TODAY, as_rows=True)
@@ -116,12 +122,8 @@ def test_the_page_reads_the_rows_of_one_page_only_when_it_may_reach_the_ongoing_
     ones; only the first ``limit + 1`` of them, dated first, are joined to the rows it shows."""
     from coordination.tasks import inbox
 
-    directive = factories.directive(dbsession)
-    ongoing = [factories.task(dbsession, directive_obj=directive, deadline=None) for _ in range(3)]
-    dated = [factories.task(dbsession, directive_obj=directive, deadline=dt.date(2025, 9, 1) - dt.timedelta(days=i))
-             for i in range(4)]
+    directive, expected = dated_and_ongoing(dbsession)
     agency_id = factories.agency(dbsession, agency).id
-    expected = [t.id for t in sorted(dated, key=lambda t: (t.deadline_in_force, t.id))] + [t.id for t in ongoing]
     shape = inbox._Shape(coordinating=role == COORDINATING, statuses=False, directive=False, issuer=False, number=False,
                          due_before=False, due_after=False, timeliness=None, cursor=None, limit=2)
     read = dbsession.execute(inbox._page_rows_statement(shape), {"agency_id": agency_id}).all()
