@@ -36,7 +36,10 @@ def kept(dbsession: Session) -> dict[Key, int]:
 def differences(dbsession: Session) -> list[tuple[Key, int, int]]:
     """(key, kept, recounted) for every count that differs, in key order."""
     dbsession.flush()
-    have, actual = kept(dbsession), recount(dbsession)
+    return _compare(kept(dbsession), recount(dbsession))
+
+
+def _compare(have: dict[Key, int], actual: dict[Key, int]) -> list[tuple[Key, int, int]]:
     return [(key, have.get(key, 0), actual.get(key, 0)) for key in sorted(set(have) | set(actual))
             if have.get(key, 0) != actual.get(key, 0)]
 
@@ -49,11 +52,12 @@ def repair(dbsession: Session) -> list[tuple[Key, int, int]]:
     dbsession.flush()
     if dbsession.get_bind().dialect.name == "postgresql":
         dbsession.execute(text("LOCK TABLE tasks, task_coordinators IN SHARE MODE"))
-    found = differences(dbsession)
+    actual = recount(dbsession)
+    found = _compare(kept(dbsession), actual)
     if found:
         dbsession.execute(delete(agency_task_counts))
         rows = [{"agency_id": agency, "role": role, "status": status, "task_count": n}
-                for (agency, role, status), n in sorted(recount(dbsession).items())]
+                for (agency, role, status), n in sorted(actual.items())]
         if rows:
             dbsession.execute(insert(agency_task_counts), rows)
     return found
