@@ -71,10 +71,10 @@ FILL = [
        CROSS JOIN LATERAL (SELECT CASE WHEN g % 20 = 0 THEN NULL ELSE DATE '2024-01-01' + ((g::bigint * 7919) % 1460)::int END AS deadline) d
        CROSS JOIN LATERAL (SELECT (ARRAY['assigned','acknowledged','in_progress','in_progress','completion_reported',
                                          'completed','completed','completed','returned','cancelled'])[1 + (g * 31) % 10] AS status) s""",
+    # the history holds only what the task row does not say (tasks.history): a start other than
+    # assigned; the deadlines are the original ones, so no deadline_changes rows
     """INSERT INTO task_status_history (task_id, status, completed_on, valid_from)
-       SELECT id, status, completed_on, created_at FROM tasks""",
-    """INSERT INTO deadline_changes (task_id, deadline_in_force, valid_from, reason)
-       SELECT id, deadline_in_force, created_at, 'original' FROM tasks""",
+       SELECT id, status, completed_on, created_at FROM tasks WHERE status <> 'assigned' OR completed_on IS NOT NULL""",
     # SLDTBXH coordinates 50k tasks led by others; every other task has one coordinator
     """INSERT INTO task_coordinators (task_id, agency_id)
        SELECT t.id, CASE WHEN t.id % 19 = 0 AND t.lead_agency_id <> s.id THEN s.id

@@ -119,3 +119,77 @@ def test_0012_fills_the_counts_from_the_tasks_there_are_and_comes_off_cleanly(fr
             assert sum(n for (_a, role, _s), n in counts.items() if role == "coordinating") == 6
     finally:
         engine.dispose()
+
+
+def test_0013_deletes_only_the_starting_rows_the_task_row_describes_and_the_downgrade_writes_them_back(fresh_db_url):
+    """Before 0013 every task had a first status row 'assigned' and a first deadline row 'original'.
+    The upgrade deletes exactly those (the answers of the as-of queries do not change); a first row
+    saying something else stays. The downgrade writes the starting rows again."""
+    import datetime as dt
+
+    from alembic import command
+    from sqlalchemy import select, text
+
+    from coordination import clock
+    from coordination.db import get_engine, get_session_factory
+    from coordination.demo import load_demo
+    from coordination.migrate import alembic_config, upgrade
+    from coordination.tasks.models import DeadlineChange, Task, TaskStatusHistory
+    from coordination.tasks.queries import status_as_of, timeliness_as_of
+    from tests.tasks import factories
+
+    def rows(session, model, task_id):
+        cols = (model.status, model.valid_from) if model is TaskStatusHistory else (model.reason, model.deadline_in_force)
+        return [tuple(r) for r in session.execute(select(*cols).where(model.task_id == task_id).order_by(model.id))]
+
+    command.upgrade(alembic_config(fresh_db_url), "0012")
+    engine = get_engine({"sqlalchemy.url": fresh_db_url})
+    clock.set_now(dt.datetime(2025, 6, 1, 9, 0))
+    try:
+        with get_session_factory(engine)() as session:
+            load_demo(session)
+            plain, acknowledged, odd = (factories.task(session, deadline=dt.date(2025, 6, 30)) for _ in range(3))
+            ids = [plain.id, acknowledged.id, odd.id]
+            # the starting rows as the code before 0013 wrote them
+            for task in (plain, acknowledged):
+                session.add(TaskStatusHistory(task_id=task.id, status="assigned", valid_from=task.created_at))
+                session.add(DeadlineChange(task_id=task.id, deadline_in_force=task.original_deadline,
+                                           valid_from=task.created_at, reason="original"))
+            session.add(TaskStatusHistory(task_id=odd.id, status="completed", completed_on=dt.date(2025, 5, 30),
+                                          valid_from=odd.created_at))
+            session.add(DeadlineChange(task_id=odd.id, deadline_in_force=dt.date(2025, 7, 15), valid_from=odd.created_at,
+                                       reason="original"))
+            session.flush()
+            clock.set_now(dt.datetime(2025, 6, 10, 9, 0))
+            acknowledged.status = "acknowledged"
+            session.flush()
+            odd.status = "completed"
+            session.commit()
+            days = (dt.date(2025, 5, 31), dt.date(2025, 6, 1), dt.date(2025, 6, 10), dt.date(2025, 7, 10))
+            answers = {i: [(status_as_of(session, session.get(Task, i), d),
+                            timeliness_as_of(session, session.get(Task, i), d)) for d in days] for i in ids}
+        upgrade(fresh_db_url)
+        with get_session_factory(engine)() as session:
+            assert rows(session, TaskStatusHistory, plain.id) == []
+            assert [s for s, _ in rows(session, TaskStatusHistory, acknowledged.id)] == ["acknowledged"]
+            assert [s for s, _ in rows(session, TaskStatusHistory, odd.id)][0] == "completed"
+            assert rows(session, DeadlineChange, plain.id) == [] and rows(session, DeadlineChange, acknowledged.id) == []
+            assert rows(session, DeadlineChange, odd.id) == [("original", dt.date(2025, 7, 15))]
+            after = {i: [(status_as_of(session, session.get(Task, i), d),
+                          timeliness_as_of(session, session.get(Task, i), d)) for d in days] for i in ids}
+            assert after == answers
+            assert answers[plain.id][0] == (None, None) and answers[acknowledged.id][2][0] == "acknowledged"
+        command.downgrade(alembic_config(fresh_db_url), "0012")
+        with engine.connect() as connection:
+            starts = connection.execute(text(
+                "SELECT task_id, status FROM task_status_history WHERE occurrence_id IS NULL ORDER BY task_id, valid_from, id")).all()
+            deadline_starts = connection.execute(text(
+                "SELECT task_id, reason FROM deadline_changes ORDER BY task_id, valid_from, id")).all()
+        assert [s for t, s in starts if t == plain.id] == ["assigned"]
+        assert [s for t, s in starts if t == acknowledged.id] == ["assigned", "acknowledged"]
+        assert [s for t, s in starts if t == odd.id][0] == "completed"
+        assert [r for t, r in deadline_starts if t in (plain.id, acknowledged.id)] == ["original", "original"]
+        assert [r for t, r in deadline_starts if t == odd.id] == ["original"]
+    finally:
+        clock.set_now(None)
+        engine.dispose()

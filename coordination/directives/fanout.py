@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import now
 from ..organizations.models import Agency
-from ..tasks.models import ASSIGNED, AuditEvent, DeadlineChange, Task, TaskStatusHistory, task_coordinators
+from ..tasks.models import ASSIGNED, AuditEvent, Task, task_coordinators
 from .bulk import insert_rows
 from .deadlines import Deadline
 from .models import Directive, DirectiveTask
@@ -92,18 +92,9 @@ def create_tasks(dbsession: Session, directive: Directive, issued_on: dt.date, a
               "deadline_in_force": row["deadline_in_force"]}
              for task_id, row, agency_ids in zip(ids, rows, coordinators) for agency_id in agency_ids]
     insert_rows(dbsession, task_coordinators, links)
-    at = now()
-    # the starting point of the history that "status as of a past date" reads (tasks.history writes
-    # the same rows for tasks created through the ORM; these rows bypass it for speed)
-    insert_rows(dbsession, TaskStatusHistory.__table__, [
-        {"task_id": task_id, "occurrence_id": None, "status": ASSIGNED, "completed_on": None, "valid_from": at}
-        for task_id in ids
-    ])
-    insert_rows(dbsession, DeadlineChange.__table__, [
-        {"task_id": task_id, "deadline_in_force": row["deadline_in_force"], "valid_from": at,
-         "reason": "original", "extension_id": None}
-        for task_id, row in zip(ids, rows)
-    ])
+    # the history's starting point (assigned, original deadline, at created_at) is the task row
+    # itself: nothing is written to task_status_history / deadline_changes (see tasks.history)
+    at = rows[0]["created_at"]
     insert_rows(dbsession, AuditEvent.__table__, [
         {
             "at": at, "actor_id": actor_id, "agency_id": row["lead_agency_id"], "entity": "task", "entity_id": task_id,

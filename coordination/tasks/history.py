@@ -2,7 +2,11 @@
 
 Whoever changes a task (the lifecycle, the directives module withdrawing a directive, a script),
 the change of ``status`` or ``deadline_in_force`` is recorded in ``task_status_history`` /
-``deadline_changes`` in the same flush. A status change that did not come through ``lifecycle`` or
+``deadline_changes`` in the same flush. The starting state is not written: every task starts
+assigned, with its original deadline, at its ``created_at``, and the readers of the history take
+that state from the task row when no row is older than the cut-off (``tasks.queries``). Issuing a
+directive to 100 agencies thus writes 4,000 rows fewer; a task created in another state (none is,
+today) still gets its starting rows. A status change that did not come through ``lifecycle`` or
 ``delegation`` (which write a richer event themselves) still leaves an ``AuditEvent`` without an actor.
 
 Audit rows are immutable: updating or deleting one through the ORM raises, and the migration adds
@@ -15,7 +19,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from ..clock import now
-from .models import AuditEvent, DeadlineChange, Task, TaskOccurrence, TaskStatusHistory, task_coordinators
+from .models import ASSIGNED, AuditEvent, DeadlineChange, Task, TaskOccurrence, TaskStatusHistory, task_coordinators
 
 
 class AuditImmutable(Exception):
@@ -26,6 +30,7 @@ class AuditImmutable(Exception):
 REASON_ATTR = "_deadline_reason"
 EXTENSION_ATTR = "_deadline_extension_id"
 AUDITED_ATTR = "_status_audited"
+ORIGINAL = "original"
 
 
 def _changed(obj, attr: str):
@@ -44,11 +49,19 @@ def _record_history(session: Session, flush_context, instances) -> None:
     at = now()
     for obj in list(session.new):
         if isinstance(obj, Task):
-            session.add(TaskStatusHistory(task=obj, status=obj.status or "assigned", completed_on=obj.completed_on, valid_from=at))
-            session.add(DeadlineChange(
-                task=obj, deadline_in_force=obj.deadline_in_force, valid_from=at,
-                reason=getattr(obj, REASON_ATTR, None) or "original",
-            ))
+            # a task starts assigned, with its original deadline, at ``created_at``: that state is
+            # read from the task row (see ``starting_state``); only a different start is written
+            if obj.created_at is None:
+                obj.created_at = at
+            status = obj.status or ASSIGNED
+            if status != ASSIGNED or obj.completed_on is not None:
+                session.add(TaskStatusHistory(task=obj, status=status, completed_on=obj.completed_on, valid_from=obj.created_at))
+            reason = obj.__dict__.pop(REASON_ATTR, None)
+            if obj.deadline_in_force != obj.original_deadline or reason not in (None, ORIGINAL):
+                session.add(DeadlineChange(
+                    task=obj, deadline_in_force=obj.deadline_in_force, valid_from=obj.created_at, reason=reason or "changed",
+                    extension_id=obj.__dict__.pop(EXTENSION_ATTR, None),
+                ))
         elif isinstance(obj, TaskOccurrence):
             owner = {"task": obj.task} if obj.task is not None else {"task_id": obj.task_id}
             session.add(TaskStatusHistory(

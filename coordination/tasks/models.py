@@ -4,7 +4,8 @@ A task is assigned to an agency, not a person: every officer of the agency sees 
 answers for it. Its state changes only through ``lifecycle`` and the action modules beside it
 (``delegation``, ``extensions``, ``escalations``), which write the audit trail; the history tables
 below are written by ``history`` on every flush, whoever changed the row, so the status of any task
-can be reconstructed for a past cut-off date.
+can be reconstructed for a past cut-off date. They hold the changes: a task's starting state
+(assigned, its original deadline, from ``created_at``) is read from the task row itself.
 """
 
 from __future__ import annotations
@@ -275,7 +276,8 @@ class TaskOccurrence(Base):
 
 
 class TaskStatusHistory(Base):
-    """The status of a task (or of one occurrence) from ``valid_from`` until the next row.
+    """The status of a task (or of one occurrence) from ``valid_from`` until the next row. Before a
+    task's first row it is assigned (from its ``created_at``), which is not written.
 
     ``completed_on`` carries the reported completion date on completion_reported/completed rows.
     """
@@ -295,7 +297,8 @@ class TaskStatusHistory(Base):
 
 
 class DeadlineChange(Base):
-    """The deadline in force from ``valid_from`` on, and why (original, extension, ...)."""
+    """The deadline in force from ``valid_from`` on, and why (extension, occurrence, ...). Before a
+    task's first row its deadline is ``original_deadline`` (from ``created_at``), which is not written."""
 
     __tablename__ = "deadline_changes"
     __table_args__ = (Index("ix_deadline_changes_task_from", "task_id", "valid_from", "id"),)

@@ -14,6 +14,8 @@ Timeliness classes (what every report counts), for a task as of the end of day D
 A recurring task is counted by occurrence: each occurrence whose period has started by D is one
 unit, with its own due date. Past states come from ``task_status_history`` and ``deadline_changes``
 (written at every flush by ``history``), so the counts for 30/6 are the same whenever they are run.
+A task with no row older than the cut-off is in its starting state, read from the task row:
+assigned, with its original deadline, from ``created_at`` on (nothing is written for it).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from ..clock import LOCAL_TZ
 from ..clock import today as clock_today
 from ..directives.models import Directive
 from .models import (
+    ASSIGNED,
     CANCELLED,
     COMPLETED,
     COMPLETION_REPORTED,
@@ -99,12 +102,14 @@ def _history_units(as_of: dt.date, scope=None):
         .where(d.valid_from < end, *_in(d.task_id, scope))
         .subquery("dl")
     )
+    # no row older than the cut-off: the task is in its starting state (see ``tasks.history``)
     tasks = (
         select(Task.id.label("task_id"), Task.lead_agency_id.label("agency_id"), Task.directive_id.label("directive_id"),
-               st.c.status, st.c.completed_on, dl.c.deadline_in_force.label("deadline"))
-        .join(st, and_(st.c.task_id == Task.id, st.c.rn == 1))
+               case((st.c.task_id.is_(None), literal(ASSIGNED)), else_=st.c.status).label("status"), st.c.completed_on,
+               case((dl.c.task_id.is_(None), Task.original_deadline), else_=dl.c.deadline_in_force).label("deadline"))
+        .join(st, and_(st.c.task_id == Task.id, st.c.rn == 1), isouter=True)
         .join(dl, and_(dl.c.task_id == Task.id, dl.c.rn == 1), isouter=True)
-        .where(Task.rrule.is_(None))
+        .where(Task.rrule.is_(None), Task.created_at < end, *_in(Task.id, scope))
     )
     ost = (
         select(h.occurrence_id, h.status, h.completed_on,
@@ -196,28 +201,37 @@ def timeliness_as_of(dbsession: Session, task: Task, cutoff: dt.date) -> str | N
     exist yet, was cancelled, or is recurring (see ``occurrence_timeliness_as_of``)."""
     if task.is_recurring:
         return None
+    state = _state_as_of(dbsession, task, cutoff)
+    if state is None:
+        return None
+    status, completed_on = state
+    end = end_of_day(cutoff)
+    changes = dbsession.execute(
+        select(DeadlineChange.deadline_in_force).where(DeadlineChange.task_id == task.id, DeadlineChange.valid_from < end)
+        .order_by(DeadlineChange.valid_from.desc(), DeadlineChange.id.desc()).limit(1)
+    ).first()
+    deadline = task.original_deadline if changes is None else changes.deadline_in_force
+    return classify(status, deadline, completed_on, cutoff)
+
+
+def status_as_of(dbsession: Session, task: Task, cutoff: dt.date) -> str | None:
+    """The task's status at the end of ``cutoff`` (None before it existed)."""
+    state = _state_as_of(dbsession, task, cutoff)
+    return None if state is None else state[0]
+
+
+def _state_as_of(dbsession: Session, task: Task, cutoff: dt.date) -> tuple[str, dt.date | None] | None:
+    """(status, completed_on) at the end of ``cutoff``: the latest history row before then, else the
+    starting state (assigned) if the task existed; None if it did not."""
     end = end_of_day(cutoff)
     h = TaskStatusHistory
     row = dbsession.execute(
         select(h.status, h.completed_on).where(h.task_id == task.id, h.occurrence_id.is_(None), h.valid_from < end)
         .order_by(h.valid_from.desc(), h.id.desc()).limit(1)
     ).first()
-    if row is None:
-        return None
-    deadline = dbsession.scalar(
-        select(DeadlineChange.deadline_in_force).where(DeadlineChange.task_id == task.id, DeadlineChange.valid_from < end)
-        .order_by(DeadlineChange.valid_from.desc(), DeadlineChange.id.desc()).limit(1)
-    )
-    return classify(row.status, deadline, row.completed_on, cutoff)
-
-
-def status_as_of(dbsession: Session, task: Task, cutoff: dt.date) -> str | None:
-    """The task's status at the end of ``cutoff`` (None before it existed)."""
-    h = TaskStatusHistory
-    return dbsession.scalar(
-        select(h.status).where(h.task_id == task.id, h.occurrence_id.is_(None), h.valid_from < end_of_day(cutoff))
-        .order_by(h.valid_from.desc(), h.id.desc()).limit(1)
-    )
+    if row is not None:
+        return row.status, row.completed_on
+    return (ASSIGNED, None) if task.created_at < end else None
 
 
 def occurrence_timeliness(occurrence: TaskOccurrence, today: dt.date | None = None) -> str | None:

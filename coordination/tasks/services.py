@@ -67,8 +67,24 @@ def rollup(task: Task, today: dt.date | None = None) -> Rollup | None:
                   by_timeliness=by_timeliness, percent=percent)
 
 
-def deadline_history(dbsession: Session, task: Task) -> list[DeadlineChange]:
-    return list(dbsession.scalars(select(DeadlineChange).where(DeadlineChange.task_id == task.id).order_by(DeadlineChange.valid_from, DeadlineChange.id)))
+@dataclass(frozen=True)
+class DeadlineStep:
+    """One line of a task's deadline history: the deadline in force from ``valid_from`` on, and why."""
+
+    valid_from: dt.datetime
+    deadline_in_force: dt.date | None
+    reason: str
+    extension_id: int | None = None
+
+
+def deadline_history(dbsession: Session, task: Task) -> list[DeadlineStep]:
+    """The task's deadlines in force, oldest first, starting with the original deadline (which is
+    read from the task: ``deadline_changes`` holds only the changes, see ``tasks.history``)."""
+    changes = [DeadlineStep(c.valid_from, c.deadline_in_force, c.reason, c.extension_id) for c in dbsession.scalars(
+        select(DeadlineChange).where(DeadlineChange.task_id == task.id).order_by(DeadlineChange.valid_from, DeadlineChange.id))]
+    if changes and changes[0].reason == "original":  # written before migration 0013, or unlike the task's own
+        return changes
+    return [DeadlineStep(task.created_at, task.original_deadline, "original"), *changes]
 
 
 def timeline(dbsession: Session, task: Task) -> list[AuditEvent]:
@@ -82,7 +98,7 @@ class TaskDetail:
     extensions: list[Extension]
     escalations: list[Escalation]
     comments: list[Comment]
-    deadlines: list[DeadlineChange]
+    deadlines: list[DeadlineStep]
     occurrences: list[TaskOccurrence]
     events: list[AuditEvent]
     rollup: Rollup | None
