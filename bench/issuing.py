@@ -5,7 +5,8 @@ so the dataset stays as built; the commit is not timed).
 
 App: ``issue_directive`` (numbering, fan-out, amendments, audit, DirectiveIssued → outbox) and the
 flush. Raw: the same rows inserted by hand-written multi-row INSERTs (one statement per table on
-PostgreSQL, as the application's own bulk path does; executemany on SQLite)."""
+PostgreSQL, reading its rows from one JSON document as the application's own bulk path does;
+executemany on SQLite)."""
 
 from __future__ import annotations
 
@@ -128,9 +129,7 @@ def _raw_issue(ctx: Context, cur, r: Round, mails: list[dict]) -> None:
     pg = ctx.dialect == "postgresql"
     if pg:
         types = ("int", "int", "text", "text", "int", "text", "text", "text", "date", "date", "timestamptz", "int")
-        arrays = {f"c{i}": [row[i] for row in tasks] for i in range(len(columns))}
-        cur.execute(ctx.sql(f"INSERT INTO tasks ({', '.join(columns)}) SELECT * FROM unnest("
-                            + ", ".join(f"CAST(:c{i} AS {t}[])" for i, t in enumerate(types)) + ") RETURNING id"), arrays)
+        cur.execute(ctx.sql(_from_json("tasks", columns, types) + " RETURNING id"), {"rows": _document(columns, tasks)})
         ids = [row[0] for row in cur.fetchall()]
     else:
         marks = ", ".join("?" for _ in columns)
@@ -141,8 +140,8 @@ def _raw_issue(ctx: Context, cur, r: Round, mails: list[dict]) -> None:
             ids.append(cur.fetchone()[0])
     links = [(task_id, agency, "assigned", "2027-03-31") for task_id in ids for agency in r.coordinators]
     audit = [(now, r.leader.id, agency, "task", task_id, "created",
-              json.dumps({"directive_id": r.directive.id, "lead_agency_id": agency, "coordinating_agency_ids": r.coordinators,
-                          "deadline_in_force": "2027-03-31"}))
+              {"directive_id": r.directive.id, "lead_agency_id": agency, "coordinating_agency_ids": r.coordinators,
+               "deadline_in_force": "2027-03-31"})
              for task_id, agency in zip(ids, [row[4] for row in tasks])]
     _many(ctx, cur, "task_coordinators", ("task_id", "agency_id", "status", "deadline_in_force"), ("int", "int", "text", "date"), links)
     _many(ctx, cur, "audit_events", ("at", "actor_id", "agency_id", "entity", "entity_id", "action", "after"),
@@ -161,11 +160,21 @@ def _many(ctx: Context, cur, table: str, columns, types, rows) -> None:
     if not rows:
         return
     if ctx.dialect == "postgresql":
-        arrays = {f"c{i}": [row[i] for row in rows] for i in range(len(columns))}
-        cur.execute(ctx.sql(f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest("
-                            + ", ".join(f"CAST(:c{i} AS {t}[])" for i, t in enumerate(types)) + ")"), arrays)
+        cur.execute(ctx.sql(_from_json(table, columns, types)), {"rows": _document(columns, rows)})
         return
     marks = ", ".join("?" for _ in columns)
     cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                    [[v.isoformat(sep=" ") if hasattr(v, "hour") else (v.isoformat() if hasattr(v, "isoformat") else v)
+                    [[v.isoformat(sep=" ") if hasattr(v, "hour") else (v.isoformat() if hasattr(v, "isoformat") else
+                                                                        json.dumps(v) if isinstance(v, dict) else v)
                       for v in row] for row in rows])
+
+
+def _from_json(table: str, columns, types) -> str:
+    """One INSERT reading its rows from one JSON document, as ``coordination.directives.bulk`` does."""
+    return (f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM json_to_recordset(CAST(:rows AS json)) "
+            f"AS r({', '.join(f'{c} {t}' for c, t in zip(columns, types))})")
+
+
+def _document(columns, rows) -> str:
+    return json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, separators=(",", ":"),
+                      default=lambda v: v.isoformat())

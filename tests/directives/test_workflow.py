@@ -278,3 +278,33 @@ def test_bulk_inserts_fill_python_side_defaults_like_the_orm(dbsession, demo, is
     ], returning=("id", "status", "version", "paragraph"))
     assert [row[1:] for row in returned] == [("assigned", 1, "")]
     assert dbsession.get(Task, returned[0][0]).created_at is not None
+
+
+def test_bulk_inserts_keep_every_value_as_given(dbsession, demo, issue, frozen_day):
+    """Text with quotes, backslashes, newlines and Vietnamese, None, dates, aware times and JSON
+    documents come back as they were sent (PostgreSQL reads them from one JSON document)."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from coordination.directives.bulk import insert_rows
+    from coordination.tasks.models import AuditEvent
+
+    directive = issue(small()).directive
+    agency_id = directive.tasks[0].lead_agency_id
+    at = dt.datetime(2026, 12, 7, 1, 2, 3, 456789, tzinfo=dt.timezone.utc)
+    content = 'Rà soát "hộ nghèo"\\ và cận nghèo;\nbáo cáo trước 30/6 — 100% \' xã'
+    rows = [{"directive_id": directive.id, "content": content, "lead_agency_id": agency_id, "paragraph": str(n),
+             "original_deadline": dt.date(2027, 3, 31) if n else None, "deadline_in_force": dt.date(2027, 3, 31) if n else None,
+             "created_at": at} for n in range(3)]
+    returned = insert_rows(dbsession, Task.__table__, rows, returning=("id", "paragraph"))
+    assert sorted(p for _, p in returned) == ["0", "1", "2"]
+    tasks = {t.paragraph: t for t in dbsession.scalars(select(Task).where(Task.id.in_([i for i, _ in returned])))}
+    assert {t.content for t in tasks.values()} == {content}
+    assert tasks["0"].deadline_in_force is None and tasks["1"].deadline_in_force == dt.date(2027, 3, 31)
+    assert tasks["2"].created_at == at
+    after = {"coordinating_agency_ids": [1, 2], "note": 'nháy "kép"', "deadline_in_force": None}
+    insert_rows(dbsession, AuditEvent.__table__, [{"at": at, "entity": "task", "entity_id": returned[0][0], "action": "bulk-test",
+                                                   "before": None, "after": after}])
+    event = dbsession.scalar(select(AuditEvent).where(AuditEvent.action == "bulk-test"))
+    assert (event.before, event.after, event.at) == (None, after, at)
