@@ -69,7 +69,6 @@ task_coordinators = Table(
     # so the coordinating tab of an agency's inbox pages through one index like the lead tab does
     Column("status", String(30)),
     Column("deadline_in_force", Date),
-    Index("ix_task_coordinators_agency_task", "agency_id", "task_id"),
     Index("ix_task_coordinators_agency_deadline", "agency_id", "deadline_in_force", "task_id"),
     Index("ix_task_coordinators_agency_status_deadline", "agency_id", "status", "deadline_in_force", "task_id"),
 )
