@@ -63,16 +63,17 @@ def task_rows(directive: Directive, issued_on: dt.date) -> tuple[list[dict], lis
         due = deadline.first_due(issued_on)
         text = deadline.describe()[:300]
         coordinating = [agency.id for agency in coordinating_agencies(directive_task)]
-        for lead in lead_agencies(directive_task):
-            rows.append({
-                "directive_id": directive.id, "directive_task_id": directive_task.id,
-                "paragraph": directive_task.paragraph, "content": directive_task.content,
-                "lead_agency_id": lead.id, "report_to_id": directive_task.report_to_id, "status": ASSIGNED,
-                "deadline_kind": deadline.kind, "deadline_text": text, "original_deadline": due,
-                "deadline_in_force": due, "rrule": deadline.rrule, "rrule_start": deadline.start,
-                "rrule_end": deadline.end, "created_at": created_at, "version": 1,
-            })
-            coordinators.append([agency_id for agency_id in coordinating if agency_id != lead.id])
+        common = {
+            "directive_id": directive.id, "directive_task_id": directive_task.id,
+            "paragraph": directive_task.paragraph, "content": directive_task.content,
+            "report_to_id": directive_task.report_to_id, "status": ASSIGNED,
+            "deadline_kind": deadline.kind, "deadline_text": text, "original_deadline": due,
+            "deadline_in_force": due, "rrule": deadline.rrule, "rrule_start": deadline.start,
+            "rrule_end": deadline.end, "created_at": created_at, "version": 1,
+        }
+        for lead_id in [agency.id for agency in lead_agencies(directive_task)]:
+            rows.append({**common, "lead_agency_id": lead_id})
+            coordinators.append([agency_id for agency_id in coordinating if agency_id != lead_id])
     return rows, coordinators
 
 

@@ -304,7 +304,13 @@ def test_bulk_inserts_keep_every_value_as_given(dbsession, demo, issue, frozen_d
     assert tasks["0"].deadline_in_force is None and tasks["1"].deadline_in_force == dt.date(2027, 3, 31)
     assert tasks["2"].created_at == at
     after = {"coordinating_agency_ids": [1, 2], "note": 'nháy "kép"', "deadline_in_force": None}
-    insert_rows(dbsession, AuditEvent.__table__, [{"at": at, "entity": "task", "entity_id": returned[0][0], "action": "bulk-test",
-                                                   "before": None, "after": after}])
-    event = dbsession.scalar(select(AuditEvent).where(AuditEvent.action == "bulk-test"))
-    assert (event.before, event.after, event.at) == (None, after, at)
+    # the same document in every row (sent once) and one per row (in the rows' document)
+    insert_rows(dbsession, AuditEvent.__table__, [{"at": at, "entity": "task", "entity_id": task_id, "action": "bulk-test",
+                                                   "before": None, "after": after} for task_id, _ in returned])
+    insert_rows(dbsession, AuditEvent.__table__, [{"at": at, "entity": "task", "entity_id": task_id, "action": "bulk-each",
+                                                   "before": {"paragraph": paragraph}, "after": after}
+                                                  for task_id, paragraph in returned])
+    events = dbsession.scalars(select(AuditEvent).where(AuditEvent.action == "bulk-test")).all()
+    assert len(events) == 3 and all((e.before, e.after, e.at) == (None, after, at) for e in events)
+    each = dbsession.scalars(select(AuditEvent).where(AuditEvent.action == "bulk-each")).all()
+    assert sorted(e.before["paragraph"] for e in each) == ["0", "1", "2"] and all(e.after == after for e in each)
