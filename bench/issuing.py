@@ -129,7 +129,8 @@ def _raw_issue(ctx: Context, cur, r: Round, mails: list[dict]) -> None:
     pg = ctx.dialect == "postgresql"
     if pg:
         types = ("int", "int", "text", "text", "int", "text", "text", "text", "date", "date", "timestamptz", "int")
-        cur.execute(ctx.sql(_from_json("tasks", columns, types) + " RETURNING id"), {"rows": _document(columns, tasks)})
+        sql, params = _from_json("tasks", columns, types, tasks, fixed=TASK_CONSTANTS)
+        cur.execute(ctx.sql(sql + " RETURNING id"), params)
         ids = [row[0] for row in cur.fetchall()]
     else:
         marks = ", ".join("?" for _ in columns)
@@ -143,9 +144,10 @@ def _raw_issue(ctx: Context, cur, r: Round, mails: list[dict]) -> None:
               {"directive_id": r.directive.id, "lead_agency_id": agency, "coordinating_agency_ids": r.coordinators,
                "deadline_in_force": "2027-03-31"})
              for task_id, agency in zip(ids, [row[4] for row in tasks])]
-    _many(ctx, cur, "task_coordinators", ("task_id", "agency_id", "status", "deadline_in_force"), ("int", "int", "text", "date"), links)
+    _many(ctx, cur, "task_coordinators", ("task_id", "agency_id", "status", "deadline_in_force"), ("int", "int", "text", "date"), links,
+          fixed=("status", "deadline_in_force"))
     _many(ctx, cur, "audit_events", ("at", "actor_id", "agency_id", "entity", "entity_id", "action", "after"),
-          ("timestamptz", "int", "int", "text", "int", "text", "json"), audit)
+          ("timestamptz", "int", "int", "text", "int", "text", "json"), audit, fixed=("at", "actor_id", "entity", "action"))
     # the new-task mails: as many rows as the application queued, keyed by the new task ids
     by_old = sorted({m["task_id"] for m in mails})
     remap = dict(zip(by_old, ids))
@@ -156,11 +158,12 @@ def _raw_issue(ctx: Context, cur, r: Round, mails: list[dict]) -> None:
     _many(ctx, cur, "outbox_messages", _COLUMNS, tuple(types.get(c, "text") for c in _COLUMNS), rows)
 
 
-def _many(ctx: Context, cur, table: str, columns, types, rows) -> None:
+def _many(ctx: Context, cur, table: str, columns, types, rows, fixed=()) -> None:
     if not rows:
         return
     if ctx.dialect == "postgresql":
-        cur.execute(ctx.sql(_from_json(table, columns, types)), {"rows": _document(columns, rows)})
+        sql, params = _from_json(table, columns, types, rows, fixed)
+        cur.execute(ctx.sql(sql), params)
         return
     marks = ", ".join("?" for _ in columns)
     cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
@@ -169,12 +172,20 @@ def _many(ctx: Context, cur, table: str, columns, types, rows) -> None:
                       for v in row] for row in rows])
 
 
-def _from_json(table: str, columns, types) -> str:
-    """One INSERT reading its rows from one JSON document, as ``coordination.directives.bulk`` does."""
-    return (f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM json_to_recordset(CAST(:rows AS json)) "
-            f"AS r({', '.join(f'{c} {t}' for c, t in zip(columns, types))})")
+# the task columns with one value for the whole directive (hand-written SQL states them once)
+TASK_CONSTANTS = ("directive_id", "status", "deadline_kind", "deadline_text", "original_deadline", "deadline_in_force",
+                  "created_at", "version")
 
 
-def _document(columns, rows) -> str:
-    return json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, separators=(",", ":"),
-                      default=lambda v: v.isoformat())
+def _from_json(table: str, columns, types, rows, fixed=()) -> tuple[str, dict]:
+    """One INSERT reading its rows from one JSON document, the ``fixed`` columns' values (the same
+    in every row) given once, as ``coordination.directives.bulk`` does."""
+    varying = [(i, c, t) for i, (c, t) in enumerate(zip(columns, types)) if c not in fixed]
+    params = {f"k{i}": json.dumps(rows[0][i]) if t == "json" else rows[0][i]
+              for i, (c, t) in enumerate(zip(columns, types)) if c in fixed}
+    params["rows"] = json.dumps([{c: row[i] for i, c, _ in varying} for row in rows], ensure_ascii=False,
+                                separators=(",", ":"), default=lambda v: v.isoformat())
+    selected = [f"CAST(:k{i} AS {t})" if c in fixed else f"r.{c}" for i, (c, t) in enumerate(zip(columns, types))]
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selected)} FROM json_to_recordset(CAST(:rows AS json)) "
+           f"AS r({', '.join(f'{c} {t}' for _, c, t in varying)})")
+    return sql, params
