@@ -202,3 +202,21 @@ def test_a_change_committed_while_a_sweep_reads_is_left_for_the_next_sweep(live,
     assert Meddler.move is None and racing.queued == 0  # the change came after the sweep had read
     with live.session() as session:
         assert run_sweep(session, live.settings, at=LATER, sources=sources).queued == 1
+
+
+def test_coordinators_written_together_queue_their_task_once(dbsession, demo):
+    """On PostgreSQL a statement inserting or deleting several coordinators of a task queues it
+    once (migration 0015); SQLite's row triggers queue it per row. Either way the sweep reads a set."""
+    from coordination.tasks.models import task_coordinators
+
+    made = task(dbsession, deadline=D(2026, 12, 31))
+    postgresql = dbsession.get_bind().dialect.name == "postgresql"
+    dbsession.execute(text("DELETE FROM reminder_changes"))
+    agencies = [agency(dbsession, code).id for code in ("STC", "SYT", "SKHDT")]
+    dbsession.execute(task_coordinators.insert().values([{"task_id": made.id, "agency_id": a} for a in agencies]))  # one statement
+    queued = list(dbsession.scalars(select(ReminderChange.task_id)))
+    assert set(queued) == {made.id} and len(queued) == (1 if postgresql else 3)
+    dbsession.execute(text("DELETE FROM reminder_changes"))
+    dbsession.execute(task_coordinators.delete().where(task_coordinators.c.task_id == made.id))
+    queued = list(dbsession.scalars(select(ReminderChange.task_id)))
+    assert set(queued) == {made.id} and len(queued) == (1 if postgresql else 3)
