@@ -61,8 +61,7 @@ def _same_in_every_row(table: Table, rows: list[dict]) -> dict:
     """The columns with one value for all rows (the directive, the status, the time of issue, the
     Python-side defaults of omitted columns): sent once as parameters, not once per row."""
     first = rows[0]
-    fixed = {name: value for name, value in first.items()
-             if all(type(row[name]) is type(value) and row[name] == value for row in rows)}
+    fixed = {name: value for name, value in first.items() if _one_value([row[name] for row in rows])}
     for column in table.columns:
         if column.name in first or column.primary_key or column.default is None:
             continue
@@ -71,6 +70,17 @@ def _same_in_every_row(table: Table, rows: list[dict]) -> dict:
         elif column.default.is_callable:
             fixed[column.name] = column.default.arg(None)  # once per statement, as one flush would
     return fixed
+
+
+def _one_value(values: list) -> bool:
+    """Whether all the values are one value of one type (1 and True are not)."""
+    try:
+        if len(set(values)) > 1:
+            return False
+    except TypeError:  # unhashable: a JSON document
+        if any(value != values[0] for value in values):
+            return False
+    return len(set(map(type, values))) == 1
 
 
 def _is_json(column) -> bool:

@@ -314,3 +314,11 @@ def test_bulk_inserts_keep_every_value_as_given(dbsession, demo, issue, frozen_d
     assert len(events) == 3 and all((e.before, e.after, e.at) == (None, after, at) for e in events)
     each = dbsession.scalars(select(AuditEvent).where(AuditEvent.action == "bulk-each")).all()
     assert sorted(e.before["paragraph"] for e in each) == ["0", "1", "2"] and all(e.after == after for e in each)
+
+
+def test_bulk_inserts_tell_equal_values_of_different_types_apart():
+    from coordination.directives.bulk import _one_value
+
+    assert _one_value([1, 1, 1]) and _one_value([{"a": 1}, {"a": 1}]) and _one_value([None, None])
+    assert not _one_value([1, True]) and not _one_value([0, 0.0]) and not _one_value([1, 2])
+    assert not _one_value([{"a": 1}, {"a": 2}]) and not _one_value([None, 0])
