@@ -50,7 +50,7 @@ def _record_history(session: Session, flush_context, instances) -> None:
     for obj in list(session.new):
         if isinstance(obj, Task):
             # a task starts assigned, with its original deadline, at ``created_at``: that state is
-            # read from the task row (see ``starting_state``); only a different start is written
+            # read from the task row (``tasks.queries``); only a different start is written
             if obj.created_at is None:
                 obj.created_at = at
             status = obj.status or ASSIGNED
