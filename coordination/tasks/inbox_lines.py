@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from ..dates import format_date
 from .models import OVERDUE, WITHIN
-from .queries import classify
+from .queries import current_timeliness
 
 DUE_SOON_DAYS = 7  # a task open within its deadline is marked as due soon this many days before it
 
@@ -44,7 +44,7 @@ def inbox_lines(rows: Iterable, *, today: dt.date, task_url: Callable[..., str],
     lines = []
     for t in rows:
         deadline = t.deadline_in_force
-        timeliness = classify(t.status, deadline, t.completed_on, today)
+        timeliness = current_timeliness(t, today)
         if timeliness == OVERDUE:
             css = "is-overdue"
         elif timeliness == WITHIN and deadline and (deadline - today).days <= DUE_SOON_DAYS:

@@ -13,6 +13,7 @@ from ..accounts.models import User
 from ..clock import today as clock_today
 from . import access
 from .errors import NotAllowed
+from .history import ORIGINAL
 from .models import (
     CANCELLED,
     COMPLETED,
@@ -82,9 +83,9 @@ def deadline_history(dbsession: Session, task: Task) -> list[DeadlineStep]:
     read from the task: ``deadline_changes`` holds only the changes, see ``tasks.history``)."""
     changes = [DeadlineStep(c.valid_from, c.deadline_in_force, c.reason, c.extension_id) for c in dbsession.scalars(
         select(DeadlineChange).where(DeadlineChange.task_id == task.id).order_by(DeadlineChange.valid_from, DeadlineChange.id))]
-    if changes and changes[0].reason == "original":  # written before migration 0013, or unlike the task's own
+    if changes and changes[0].reason == ORIGINAL:  # written before migration 0013, or unlike the task's own
         return changes
-    return [DeadlineStep(task.created_at, task.original_deadline, "original"), *changes]
+    return [DeadlineStep(task.created_at, task.original_deadline, ORIGINAL), *changes]
 
 
 def timeline(dbsession: Session, task: Task) -> list[AuditEvent]:
