@@ -1,6 +1,6 @@
 """Issuing one directive to 100 agencies with 20 written tasks: 2,000 tasks, 4,000 coordinator rows,
-their audit rows and the new-task mails (the history starts from the task rows: nothing is written
-there), in one transaction (rolled back after each run,
+the directive's audit row that records the fan-out and the new-task mails (the tasks' history and
+audit trail start from these: nothing is written per task there), in one transaction (rolled back after each run,
 so the dataset stays as built; the commit is not timed).
 
 App: ``issue_directive`` (numbering, fan-out, amendments, audit, DirectiveIssued → outbox) and the
@@ -140,14 +140,15 @@ def _raw_issue(ctx: Context, cur, r: Round, mails: list[dict]) -> None:
                         [v.isoformat(sep=" ") if hasattr(v, "hour") else v for v in row])
             ids.append(cur.fetchone()[0])
     links = [(task_id, agency, "assigned", "2027-03-31") for task_id in ids for agency in r.coordinators]
-    audit = [(now, r.leader.id, agency, "task", task_id, "created",
-              {"directive_id": r.directive.id, "lead_agency_id": agency, "coordinating_agency_ids": r.coordinators,
-               "deadline_in_force": "2027-03-31"})
-             for task_id, agency in zip(ids, [row[4] for row in tasks])]
+    # the fan-out is recorded once, in the directive's "issued" event (see coordination.directives.fanout)
+    fan_out = [{"directive_task_id": written, "lead_agency_ids": r.agency_ids, "coordinating_agency_ids": r.coordinators,
+                "deadline_in_force": "2027-03-31"} for written in r.written]
+    audit = [(now, r.leader.id, r.leader.agency_id, "directive", r.directive.id, "issued",
+              {"number": "1/UBND", "tasks": len(ids), "amended_tasks": [], "fan_out": fan_out})]
     _many(ctx, cur, "task_coordinators", ("task_id", "agency_id", "status", "deadline_in_force"), ("int", "int", "text", "date"), links,
           fixed=("status", "deadline_in_force"))
     _many(ctx, cur, "audit_events", ("at", "actor_id", "agency_id", "entity", "entity_id", "action", "after"),
-          ("timestamptz", "int", "int", "text", "int", "text", "json"), audit, fixed=("at", "actor_id", "entity", "action"))
+          ("timestamptz", "int", "int", "text", "int", "text", "json"), audit)
     # the new-task mails: as many rows as the application queued, keyed by the new task ids
     by_old = sorted({m["task_id"] for m in mails})
     remap = dict(zip(by_old, ids))

@@ -116,7 +116,8 @@ def issue_directive(
 
     issued_on = today()
     number = next_number(dbsession, directive.register, issued_on.year)
-    task_ids = create_tasks(dbsession, directive, issued_on, actor.id)
+    fan_out = create_tasks(dbsession, directive, issued_on)
+    task_ids = fan_out.task_ids
     amended = apply_amendments(dbsession, directive, issued_on, actor.id) if directive.amendments else []
 
     directive.number = number
@@ -130,7 +131,8 @@ def issue_directive(
     directive.status = ISSUED
     directive.search_key = directive_key(directive.number_symbol, directive.subject, directive.body)
     audit(dbsession, actor, directive, "issued",
-          after={"number": directive.number_symbol, "tasks": len(task_ids), "amended_tasks": amended})
+          after={"number": directive.number_symbol, "tasks": len(task_ids), "amended_tasks": amended,
+                 "fan_out": fan_out.record})
     dbsession.flush()
     events.publish(dbsession, events.DirectiveIssued(directive_id=directive.id, task_ids=tuple(task_ids),
                                                      actor_id=actor.id))

@@ -29,6 +29,8 @@ from .models import (
 )
 from .queries import current_timeliness
 
+CREATED = "created"
+
 
 def completion_reporters(settings) -> tuple[str, ...]:
     """``tasks.completion_reporters``: which agency roles may report completion (default both)."""
@@ -89,7 +91,35 @@ def deadline_history(dbsession: Session, task: Task) -> list[DeadlineStep]:
 
 
 def timeline(dbsession: Session, task: Task) -> list[AuditEvent]:
-    return list(dbsession.scalars(select(AuditEvent).where(AuditEvent.entity == "task", AuditEvent.entity_id == task.id).order_by(AuditEvent.id)))
+    """The task's audit events, oldest first. A task made by issuing a directive starts with its
+    "created" event as the directive's "issued" event recorded it (see ``directives.fanout``)."""
+    events = list(dbsession.scalars(
+        select(AuditEvent).where(AuditEvent.entity == "task", AuditEvent.entity_id == task.id).order_by(AuditEvent.id)))
+    if task.directive_task_id is not None and not any(event.action == CREATED for event in events):
+        created = created_by_issuing(dbsession, task)
+        if created is not None:
+            events.insert(0, created)
+    return events
+
+
+def created_by_issuing(dbsession: Session, task: Task) -> AuditEvent | None:
+    """The "created" event of a task made by issuing, read from the fan-out record of its directive's
+    "issued" event; ``id`` is that event's. Not added to the session (audit rows are never written
+    twice). None for a task made before issuing kept that record (it has its own "created" row)."""
+    issued = dbsession.scalar(
+        select(AuditEvent).where(AuditEvent.entity == "directive", AuditEvent.entity_id == task.directive_id,
+                                 AuditEvent.action == "issued").order_by(AuditEvent.id).limit(1))
+    record = (issued.after or {}).get("fan_out") if issued is not None else None
+    written = next((w for w in record or () if w["directive_task_id"] == task.directive_task_id), None)
+    if written is None or task.lead_agency_id not in written["lead_agency_ids"]:
+        return None
+    return AuditEvent(
+        id=issued.id, at=task.created_at, actor_id=issued.actor_id, actor=issued.actor, agency_id=task.lead_agency_id,
+        entity="task", entity_id=task.id, action=CREATED, before=None,
+        after={"directive_id": task.directive_id, "lead_agency_id": task.lead_agency_id,
+               "coordinating_agency_ids": [a for a in written["coordinating_agency_ids"] if a != task.lead_agency_id],
+               "deadline_in_force": written["deadline_in_force"]},
+    )
 
 
 @dataclass
