@@ -112,7 +112,8 @@ def _forms(request, task, detail, *, override=None):
 
 
 def _changes(request, event) -> list[tuple[str, str, str]]:
-    """(field, before, after) of an audit event in words, for the timeline."""
+    """(field, before, after) of an audit event in words, for the timeline; ``before`` is "" when the
+    event did not change the field (the page then shows only its value, without an arrow)."""
     from ..dates import format_date
 
     def word(key, value):
@@ -130,9 +131,13 @@ def _changes(request, event) -> list[tuple[str, str, str]]:
         return str(value)
 
     before, after = event.before or {}, event.after or {}
-    keys = [k for k in FIELD_LABELS if k in before or k in after]
-    return [(request.translate(FIELD_LABELS[k]), word(k, before.get(k)) if k in before else "",
-             word(k, after.get(k)) if k in after else "") for k in keys]
+    out = []
+    for k in FIELD_LABELS:
+        if k in after:
+            out.append((request.translate(FIELD_LABELS[k]), word(k, before[k]) if k in before else "", word(k, after[k])))
+        elif k in before:  # the value when it happened, unchanged by it (the deadline an extension was asked of)
+            out.append((request.translate(FIELD_LABELS[k]), "", word(k, before[k])))
+    return out
 
 
 def _form_title(request, key, detail):

@@ -160,7 +160,12 @@ def test_extension_request_then_leader_approval_through_the_page(testapp, dbsess
     form = _form(testapp.get(f"/tasks/{task.id}"), "extension")
     form["date"] = "2025-09-30"
     form["reason"] = "Chờ Bộ hướng dẫn"
-    form.submit("submit").follow()
+    requested = form.submit("submit").follow()
+    # the request's entry: the deadline it was asked of (no arrow: the request changed nothing), the date asked for
+    entry = [li for li in requested.html.select("ol.timeline li") if "Đề nghị gia hạn" in li.get_text()][0]
+    lines = [" ".join(div.get_text().split()) for div in entry.select(".change div")]
+    assert "Thời hạn: 31/08/2025" in lines and "Thời hạn đề nghị: 30/09/2025" in lines
+    assert not any(line.endswith("→") for line in lines)
     testapp.reset()
     login(testapp, "lanhdao")
     page = testapp.get(f"/tasks/{task.id}")
