@@ -68,6 +68,11 @@ def cmd_demo(env: Env, args) -> int:
             print(f"  {login:<18} {password}")
     else:
         print("users already exist; run with --reset-passwords to set new passwords")
+    if getattr(args, "workload", False):
+        from ..reports.demo_workload import load_demo_workload
+
+        tasks = env.run(lambda dbsession: len(load_demo_workload(dbsession)))
+        print(f"demo work loaded: eight months of directives, {tasks} tasks" if tasks else "demo work already loaded")
     return 0
 
 
@@ -121,7 +126,8 @@ def cmd_serve(env: Env, args) -> int:
 
 
 def cmd_up(env: Env, args) -> int:
-    """initdb + demo + serve, with the scheduler beside the web server: the README's first command.
+    """initdb + demo (with its work, once) + serve, with the scheduler beside the web server: the
+    README's first command.
 
     The scheduler runs as its own child process (``coordination scheduler``), stopped when the web
     server stops; the web application itself never runs jobs.
@@ -131,6 +137,7 @@ def cmd_up(env: Env, args) -> int:
 
     cmd_initdb(env, args)
     args.reset_passwords = False
+    args.workload = not args.no_workload
     cmd_demo(env, args)
     scheduler = None
     if not args.no_scheduler:
@@ -236,6 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="load the demo province (idempotent)")
     p.add_argument("--reset-passwords", action="store_true", help="give the demo users new passwords and print them")
+    p.add_argument("--workload", action="store_true",
+                   help="also eight months of the province's work: directives, tasks in every state, reports (once)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("add-user", help="create a user")
@@ -279,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("up", help="initdb, demo, then serve, with the scheduler in a child process")
     p.add_argument("--reload", action="store_true")
     p.add_argument("--no-scheduler", action="store_true", help="do not start the scheduler beside the web server")
+    p.add_argument("--no-workload", action="store_true", help="the demo province without its eight months of work")
     p.set_defaults(func=cmd_up)
 
     # the scheduler and its jobs, each also runnable once (scheduler, sweep, dispatch, digest, ...)

@@ -99,3 +99,38 @@ def test_task_counts_reports_a_drifted_count_and_repairs_it(run):
     repaired = run("task-counts", "--repair")
     assert repaired.stdout.strip().endswith("repaired: 1")
     assert run("task-counts").stdout.strip() == "the kept counts match the tasks"
+
+
+def test_demo_workload_gives_the_demo_province_its_work_once(run):
+    """`coordination up` (the README's first command) loads the demo province with eight months of
+    work, so that the inbox, the task pages and the reports show something on first sight."""
+    from sqlalchemy import func, select, text
+
+    from coordination.db import get_engine
+
+    run("initdb")
+    first = run("demo", "--workload")
+    assert "demo work loaded: eight months of directives, 45 tasks" in first.stdout
+    assert run("demo", "--workload").stdout.strip().endswith("demo work already loaded")
+    assert run("task-counts").stdout.strip() == "the kept counts match the tasks"
+    engine = get_engine({"sqlalchemy.url": run.url})
+    try:
+        with engine.connect() as connection:
+            statuses = dict(connection.execute(text("SELECT status, count(*) FROM tasks GROUP BY status")).all())
+            directives = connection.scalar(select(func.count()).select_from(text("directives")))
+    finally:
+        engine.dispose()
+    assert directives == 5 and sum(statuses.values()) == 45
+    # tasks in several states, as a province's would be
+    assert {"completed", "in_progress"} <= set(statuses) and len(statuses) >= 3
+
+    password = "mot-mat-khau-dai"
+    run("add-user", "xem.sldtbxh", "--name", "Trần Thị Bình", "--email", "binh@sldtbxh.gov.vn", "--agency", "SLDTBXH",
+        "--role", "agency_officer", "--password-stdin", stdin=password + "\n")
+    app = webtest.TestApp(main({}, **{"sqlalchemy.url": run.url, "session.secret": "s" * 40}))
+    form = app.get("/login").forms["deform"]
+    form["login"], form["password"] = "xem.sldtbxh", password
+    form.submit("sign_in")
+    inbox = app.get("/inbox?status=completed")
+    assert inbox.html.select("a[href*='/tasks/']"), "the labour department's inbox lists its tasks"
+    app.app.registry["db_engine"].dispose()
