@@ -78,7 +78,10 @@ def paths() -> dict:
     return {
         "/api/v1/tasks": {"get": _op("An agency's tasks (lead or coordinating), keyset-paginated with `after`", params=query)},
         "/api/v1/tasks/{id}": {"get": _op("A task with its reports, extensions, escalations and history",
-                                          params=[_path_param("id", {"type": "integer"})])},
+                                          params=[_path_param("id", {"type": "integer"})]) | {"description": (
+            "`history` is the task's audit trail, oldest first. For a task made by issuing a directive its "
+            "first entry, `created`, is read from the fan-out that the directive's `issued` audit event "
+            "records once for all its tasks, and carries that event's `id`.")}},
         "/api/v1/tasks/{id}/{action}": {"post": _op(
             "A lifecycle action; every body carries the task `version` it was based on. "
             "The body schema of each action is in `x-action-bodies`.",

@@ -92,3 +92,17 @@ def test_a_directive_issued_without_the_record_gives_no_made_up_entry(dbsession,
     issued = issue(small())
     task = dbsession.get(Task, issued.task_ids[0])
     assert timeline(dbsession, task) == []
+
+
+def test_the_api_history_of_an_issued_task_starts_with_its_creation(dbsession, issue, frozen_day, api_for):
+    issued = issue(small())
+    task = dbsession.get(Task, issued.task_ids[0])
+    event = dbsession.scalar(select(AuditEvent).where(AuditEvent.entity == "directive", AuditEvent.action == "issued"))
+    dbsession.flush()
+    body = api_for("canbo.sldtbxh").get(f"/api/v1/tasks/{task.id}", status=200).json
+    first = body["history"][0]
+    assert (first["id"], first["action"], first["actor"]) == (event.id, "created", "lanhdao")
+    assert first["after"]["coordinating_agency_ids"] == [agency_id(dbsession, "STC")]
+    assert first["after"]["deadline_in_force"] == "2022-06-30"
+    document = api_for("canbo.sldtbxh").get("/api/v1/openapi.json", status=200).json
+    assert "`issued` audit event" in document["paths"]["/api/v1/tasks/{id}"]["get"]["description"]
