@@ -68,7 +68,7 @@ def cmd_demo(env: Env, args) -> int:
             print(f"  {login:<18} {password}")
     else:
         print("users already exist; run with --reset-passwords to set new passwords")
-    if getattr(args, "workload", False):
+    if args.workload:
         from ..reports.demo_workload import load_demo_workload
 
         tasks = env.run(lambda dbsession: len(load_demo_workload(dbsession)))
