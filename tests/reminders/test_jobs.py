@@ -16,6 +16,7 @@ from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select, update
 
+from coordination.clock import LOCAL_TZ
 from coordination.reminders import jobs
 from coordination.reminders.models import apscheduler_jobs
 
@@ -75,9 +76,12 @@ def _move_next_run(live, job_id: str, when: dt.datetime) -> None:
 
 
 def test_a_scheduler_that_was_down_runs_a_missed_job_once_and_skips_one_missed_too_long_ago(live):
-    settings = {**live.settings, "scheduler.dispatch": "0 3 * * *", "scheduler.sweep": "0 4 * * *"}
-    start_and_stop(live, settings)
     real_now = dt.datetime.now(dt.timezone.utc)
+    # daily at an hour half a day away: no scheduled time of either job falls in the last two hours
+    # (with "0 4", run between 04:00 and 05:00 local time, the sweep's 04:00 was a fresh miss and ran)
+    hour = (real_now + dt.timedelta(hours=12)).astimezone(LOCAL_TZ).hour
+    settings = {**live.settings, "scheduler.dispatch": f"0 {hour} * * *", "scheduler.sweep": f"0 {hour} * * *"}
+    start_and_stop(live, settings)
     _move_next_run(live, "dispatch", real_now - dt.timedelta(minutes=30))   # within the hour of grace
     _move_next_run(live, "sweep", real_now - dt.timedelta(hours=2))         # beyond it
 
